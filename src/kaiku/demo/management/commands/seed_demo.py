@@ -1,0 +1,17 @@
+"""`kaiku seed_demo`: create the labelled demo organisation and print its logins."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from kaiku.demo.services import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation (generated demo data) and print the logins."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        organisation, logins = seed_demo()
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation: {organisation.name}"))
+        for login in logins:
+            self.stdout.write(f"  {login.role:<8} {login.email}  /  {login.password}")

@@ -1,0 +1,80 @@
+"""Seeding the demo organisation: labelled demo data, made through the real services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from kaiku.demo.journeys import DEMO_JOURNEYS, DEMO_SEGMENTS, DEMO_TEAMS
+from kaiku.journeys import services as journeys
+from kaiku.organisations import services as organisations
+from kaiku.organisations.actors import Actor
+from kaiku.organisations.models import Membership, Organisation, Role
+
+DEMO_SLUG = "kaiku-demo"
+DEMO_NAME = "Kaiku-demo (esimerkkidata)"
+DEMO_PASSWORD = "kaiku-demo"  # noqa: S105 - printed to the person running the demo
+DEMO_USERS = [
+    ("omistaja@demo.kaiku.fi", Role.OWNER),
+    ("analyytikko@demo.kaiku.fi", Role.ANALYST),
+    ("katselija@demo.kaiku.fi", Role.VIEWER),
+]
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    password: str
+    role: str
+
+
+@transaction.atomic
+def seed_demo() -> tuple[Organisation, list[DemoLogin]]:
+    """Create the demo organisation once; running it again changes nothing."""
+    User = get_user_model()
+    users = {}
+    for email, _role in DEMO_USERS:
+        user = User.objects.filter(username=email).first()
+        if user is None:
+            user = User.objects.create_user(username=email, email=email, password=DEMO_PASSWORD)
+        users[email] = user
+    owner = users[DEMO_USERS[0][0]]
+    logins = [DemoLogin(email, DEMO_PASSWORD, role.label) for email, role in DEMO_USERS]
+
+    existing = Organisation.objects.filter(slug=DEMO_SLUG).first()
+    if existing is not None:
+        return existing, logins
+
+    organisation = organisations.create_organisation(name=DEMO_NAME, owner=owner, slug=DEMO_SLUG)
+    for email, role in DEMO_USERS[1:]:
+        Membership.objects.create(user=users[email], organisation=organisation, role=role)
+    actor = Actor(organisation=organisation, role=Role.OWNER, user=owner)
+    teams = {name: organisations.create_team(actor=actor, name=name) for name in DEMO_TEAMS}
+    for segment in DEMO_SEGMENTS:
+        journeys.create_segment(actor=actor, **segment)
+    for journey in DEMO_JOURNEYS:
+        journeys.create_journey(
+            actor=actor,
+            name=journey["name"],
+            description=journey["description"],
+            stages=[
+                journeys.StageSpec(
+                    name=stage["name"],
+                    description=stage["description"],
+                    touchpoints=[
+                        journeys.TouchpointSpec(
+                            name=tp["name"],
+                            description=tp["description"],
+                            channel=tp["channel"],
+                            layer=tp["layer"],
+                            owner_team_id=teams[tp["owner_team"]].pk if tp["owner_team"] else None,
+                        )
+                        for tp in stage["touchpoints"]
+                    ],
+                )
+                for stage in journey["stages"]
+            ],
+        )
+    return organisation, logins

@@ -1,0 +1,40 @@
+"""The URL map: one include per app, the API under /api/, sign-in from Django auth."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from kaiku.api import api
+from kaiku.core import views as core_views
+from kaiku.organisations.permissions import public, signed_in
+
+auth_patterns = [
+    path("login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("password_reset/", public(auth_views.PasswordResetView.as_view()),
+         name="password_reset"),
+    path("password_reset/done/", public(auth_views.PasswordResetDoneView.as_view()),
+         name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", public(auth_views.PasswordResetConfirmView.as_view()),
+         name="password_reset_confirm"),
+    path("reset/done/", public(auth_views.PasswordResetCompleteView.as_view()),
+         name="password_reset_complete"),
+    path("password_change/", signed_in(auth_views.PasswordChangeView.as_view()),
+         name="password_change"),
+    path("password_change/done/", signed_in(auth_views.PasswordChangeDoneView.as_view()),
+         name="password_change_done"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.health, name="health"),
+    path("no-organisation/", core_views.no_organisation, name="no_organisation"),
+    path("accounts/", include(auth_patterns)),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("journeys/", include("kaiku.journeys.urls")),
+    path("organisation/", include("kaiku.organisations.urls")),
+    path("audit/", include("kaiku.audit.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

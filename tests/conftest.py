@@ -1,0 +1,35 @@
+"""Test set-up: which database and broker the run uses, and skips for absent services."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+
+from tests.services import REDIS_URL, redis_reachable, running_in_ci
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    database = settings.DATABASES["default"]
+    redis = "reachable" if redis_reachable() else "not reachable"
+    return [
+        f"kaiku: database engine {database['ENGINE'].rsplit('.', 1)[-1]}",
+        f"kaiku: Redis for the Celery worker tests at {REDIS_URL}: {redis}",
+        f"kaiku: CI={'true' if running_in_ci() else 'false'}",
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    vendor = settings.DATABASES["default"]["ENGINE"]
+    redis_ok = redis_reachable()
+    for item in items:
+        if "postgres" in item.keywords and "postgresql" not in vendor:
+            item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass (make test)"))
+        # Under CI=true a missing Redis is not skipped: the test runs and fails.
+        if "redis" in item.keywords and not redis_ok and not running_in_ci():
+            item.add_marker(pytest.mark.skip(reason=f"no Redis at {REDIS_URL}"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
+    # Real hashing costs ~0.3 s a user; the tests make many users and check no hashes.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

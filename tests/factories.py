@@ -1,0 +1,111 @@
+"""Small factory functions for tests: each makes what it is asked for, nothing shared."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+
+from kaiku.journeys import services as journeys
+from kaiku.journeys.models import Journey, Segment
+from kaiku.organisations import services as organisations
+from kaiku.organisations.actors import Actor
+from kaiku.organisations.models import ApiKey, Membership, Organisation, Role, Team
+
+_numbers = itertools.count(1)
+PASSWORD = "correct horse battery staple"  # noqa: S105
+
+
+def make_user(email: str | None = None) -> AbstractBaseUser:
+    email = email or f"person{next(_numbers)}@example.org"
+    return get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
+
+
+def make_organisation(name: str | None = None) -> tuple[Organisation, AbstractBaseUser]:
+    owner = make_user()
+    organisation = organisations.create_organisation(
+        name=name or f"Organisation {next(_numbers)}", owner=owner
+    )
+    return organisation, owner
+
+
+def make_member(organisation: Organisation, role: Role) -> tuple[AbstractBaseUser, Membership]:
+    user = make_user()
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user, membership
+
+
+def owner_actor(organisation: Organisation) -> Actor:
+    return Actor.system(organisation)
+
+
+def make_api_key(organisation: Organisation, scope: str = "write") -> tuple[ApiKey, str]:
+    return organisations.create_api_key(actor=owner_actor(organisation), name="test", scope=scope)
+
+
+def touchpoint_spec(name: str = "Ajanvaraus verkossa", **overrides: object) -> journeys.TouchpointSpec:
+    fields: dict[str, object] = {"name": name, "channel": "web", "layer": "frontstage"}
+    fields.update(overrides)
+    return journeys.TouchpointSpec(**fields)  # type: ignore[arg-type]
+
+
+def make_journey(
+    organisation: Organisation, stages: int = 2, touchpoints_per_stage: int = 2
+) -> Journey:
+    return journeys.create_journey(
+        actor=owner_actor(organisation),
+        name=f"Journey {next(_numbers)}",
+        stages=[
+            journeys.StageSpec(
+                name=f"Stage {s + 1}",
+                touchpoints=[touchpoint_spec(f"Touchpoint {s + 1}.{t + 1}")
+                             for t in range(touchpoints_per_stage)],
+            )
+            for s in range(stages)
+        ],
+    )
+
+
+@dataclass
+class World:
+    """One organisation with a member in each role and one of every object."""
+
+    organisation: Organisation
+    users: dict[Role, AbstractBaseUser] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+    journey: Journey | None = None
+    team: Team | None = None
+    segment: Segment | None = None
+
+
+def make_world() -> World:
+    organisation, owner = make_organisation()
+    world = World(organisation=organisation, users={Role.OWNER: owner})
+    memberships = {}
+    for role in (Role.ADMIN, Role.ANALYST, Role.HANDLER, Role.VIEWER):
+        world.users[role], memberships[role] = make_member(organisation, role)
+    actor = owner_actor(organisation)
+    world.team = organisations.create_team(actor=actor, name="Asiakaspalvelu")
+    world.journey = make_journey(organisation)
+    stage = world.journey.stages.order_by("position").first()
+    assert stage is not None
+    touchpoint = stage.touchpoints.order_by("position").first()
+    assert touchpoint is not None
+    world.segment = journeys.create_segment(actor=actor, name="Ensikertalainen")
+    export = journeys.request_journey_export(actor=actor, journey=world.journey)
+    read_key, world.keys["read"] = make_api_key(organisation, scope="read")
+    _write_key, world.keys["write"] = make_api_key(organisation, scope="write")
+    world.ids = {
+        "journey_id": world.journey.pk,
+        "stage_id": stage.pk,
+        "touchpoint_id": touchpoint.pk,
+        "segment_id": world.segment.pk,
+        "team_id": world.team.pk,
+        "membership_id": memberships[Role.HANDLER].pk,
+        "key_id": read_key.pk,
+        "export_id": export.pk,
+    }
+    return world
