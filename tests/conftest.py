@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from tests.services import REDIS_URL, redis_reachable, running_in_ci
 
@@ -33,3 +36,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
     # Real hashing costs ~0.3 s a user; the tests make many users and check no hashes.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    # Assertions read service messages in English; requests still pick their language.
+    with translation.override("en"):
+        yield

@@ -6,7 +6,7 @@ import itertools
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from kaiku.journeys import services as journeys
 from kaiku.journeys.models import Journey, Segment
@@ -15,15 +15,15 @@ from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import ApiKey, Membership, Organisation, Role, Team
 
 _numbers = itertools.count(1)
-PASSWORD = "correct horse battery staple"  # noqa: S105
+PASSWORD = "correct horse battery staple"
 
 
-def make_user(email: str | None = None) -> AbstractBaseUser:
+def make_user(email: str | None = None) -> User:
     email = email or f"person{next(_numbers)}@example.org"
     return get_user_model().objects.create_user(username=email, email=email, password=PASSWORD)
 
 
-def make_organisation(name: str | None = None) -> tuple[Organisation, AbstractBaseUser]:
+def make_organisation(name: str | None = None) -> tuple[Organisation, User]:
     owner = make_user()
     organisation = organisations.create_organisation(
         name=name or f"Organisation {next(_numbers)}", owner=owner
@@ -31,7 +31,7 @@ def make_organisation(name: str | None = None) -> tuple[Organisation, AbstractBa
     return organisation, owner
 
 
-def make_member(organisation: Organisation, role: Role) -> tuple[AbstractBaseUser, Membership]:
+def make_member(organisation: Organisation, role: Role) -> tuple[User, Membership]:
     user = make_user()
     membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     return user, membership
@@ -45,7 +45,9 @@ def make_api_key(organisation: Organisation, scope: str = "write") -> tuple[ApiK
     return organisations.create_api_key(actor=owner_actor(organisation), name="test", scope=scope)
 
 
-def touchpoint_spec(name: str = "Ajanvaraus verkossa", **overrides: object) -> journeys.TouchpointSpec:
+def touchpoint_spec(
+    name: str = "Ajanvaraus verkossa", **overrides: object
+) -> journeys.TouchpointSpec:
     fields: dict[str, object] = {"name": name, "channel": "web", "layer": "frontstage"}
     fields.update(overrides)
     return journeys.TouchpointSpec(**fields)  # type: ignore[arg-type]
@@ -60,8 +62,10 @@ def make_journey(
         stages=[
             journeys.StageSpec(
                 name=f"Stage {s + 1}",
-                touchpoints=[touchpoint_spec(f"Touchpoint {s + 1}.{t + 1}")
-                             for t in range(touchpoints_per_stage)],
+                touchpoints=[
+                    touchpoint_spec(f"Touchpoint {s + 1}.{t + 1}")
+                    for t in range(touchpoints_per_stage)
+                ],
             )
             for s in range(stages)
         ],
@@ -73,7 +77,7 @@ class World:
     """One organisation with a member in each role and one of every object."""
 
     organisation: Organisation
-    users: dict[Role, AbstractBaseUser] = field(default_factory=dict)
+    users: dict[Role, User] = field(default_factory=dict)
     ids: dict[str, int] = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)
     journey: Journey | None = None

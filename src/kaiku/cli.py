@@ -48,12 +48,22 @@ def serve(args: list[str]) -> None:
     if options.migrate:
         _django(["migrate", "--no-input"])
     _django(["collectstatic", "--no-input", "-v", "0"])
-    _exec([
-        sys.executable, "-m", "gunicorn", "kaiku.wsgi:application",
-        "--bind", options.bind, "--workers", str(options.workers),
-        "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS",
-                                                                          "127.0.0.1"),
-    ])
+    _exec(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kaiku.wsgi:application",
+            "--bind",
+            options.bind,
+            "--workers",
+            str(options.workers),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
+    )
 
 
 def worker(args: list[str]) -> None:
@@ -72,7 +82,7 @@ def _django(args: list[str]) -> None:
 def _exec(command: list[str]) -> None:
     # Replace this process so that signals (Ctrl+C, SIGTERM) reach the server directly.
     try:
-        os.execv(command[0], command)
+        os.execv(command[0], command)  # noqa: S606 - a fixed argv, no shell
     except OSError:
         sys.exit(subprocess.call(command))  # noqa: S603
 

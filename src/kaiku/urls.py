@@ -12,18 +12,32 @@ from kaiku.organisations.permissions import public, signed_in
 auth_patterns = [
     path("login/", public(auth_views.LoginView.as_view()), name="login"),
     path("logout/", public(auth_views.LogoutView.as_view()), name="logout"),
-    path("password_reset/", public(auth_views.PasswordResetView.as_view()),
-         name="password_reset"),
-    path("password_reset/done/", public(auth_views.PasswordResetDoneView.as_view()),
-         name="password_reset_done"),
-    path("reset/<uidb64>/<token>/", public(auth_views.PasswordResetConfirmView.as_view()),
-         name="password_reset_confirm"),
-    path("reset/done/", public(auth_views.PasswordResetCompleteView.as_view()),
-         name="password_reset_complete"),
-    path("password_change/", signed_in(auth_views.PasswordChangeView.as_view()),
-         name="password_change"),
-    path("password_change/done/", signed_in(auth_views.PasswordChangeDoneView.as_view()),
-         name="password_change_done"),
+    path("password_reset/", public(auth_views.PasswordResetView.as_view()), name="password_reset"),
+    path(
+        "password_reset/done/",
+        public(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        public(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        public(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+    path(
+        "password_change/",
+        signed_in(auth_views.PasswordChangeView.as_view()),
+        name="password_change",
+    ),
+    path(
+        "password_change/done/",
+        signed_in(auth_views.PasswordChangeDoneView.as_view()),
+        name="password_change_done",
+    ),
 ]
 
 urlpatterns = [

@@ -26,8 +26,9 @@ WITH_IDS = [e for e in GUARDED if e.kwargs]
 
 
 def test_every_endpoint_declares_who_may_call_it() -> None:
-    undeclared = [str(e) for e in ALL if e.access is None and not e.public
-                  and e.name not in PUBLIC_BY_DESIGN]
+    undeclared = [
+        str(e) for e in ALL if e.access is None and not e.public and e.name not in PUBLIC_BY_DESIGN
+    ]
     assert undeclared == []
 
 
@@ -39,8 +40,7 @@ def test_the_walk_finds_views_and_api_operations() -> None:
 def test_every_write_endpoint_refuses_viewers() -> None:
     writes = [e for e in GUARDED if e.access and e.access.write]
     assert writes and all(e.access and e.access.min_role != Role.VIEWER for e in writes)
-    api_writes = [e for e in GUARDED if e.is_api and e.method in ("POST", "PUT", "PATCH",
-                                                                   "DELETE")]
+    api_writes = [e for e in GUARDED if e.is_api and e.method in ("POST", "PUT", "PATCH", "DELETE")]
     # A read-level API write must be a deliberate read (an export request), nothing else.
     assert {e.name for e in api_writes if e.access and not e.access.write} <= {"request_export"}
 
@@ -81,8 +81,12 @@ def test_role_may_call_endpoint_only_if_its_role_allows(endpoint: Endpoint, role
 def test_api_key_scope_decides_access(endpoint: Endpoint, scope: str) -> None:
     world = make_world()
     key_role = Role.ANALYST if scope == "write" else Role.VIEWER
-    status = _request(Client(), endpoint, endpoint.url(world.ids),
-                      HTTP_AUTHORIZATION=f"Bearer {world.keys[scope]}")
+    status = _request(
+        Client(),
+        endpoint,
+        endpoint.url(world.ids),
+        HTTP_AUTHORIZATION=f"Bearer {world.keys[scope]}",
+    )
     assert endpoint.access is not None
     if key_role.at_least(endpoint.access.min_role):
         assert status < 400 or status in ALLOWED_ANSWERS, status
@@ -124,8 +128,9 @@ def test_objects_of_another_organisation_are_not_found_with_its_key(endpoint: En
     world = make_world()
     other, _owner = make_organisation()
     _key, secret = make_api_key(other, scope="write")
-    status = _request(Client(), endpoint, endpoint.url(world.ids),
-                      HTTP_AUTHORIZATION=f"Bearer {secret}")
+    status = _request(
+        Client(), endpoint, endpoint.url(world.ids), HTTP_AUTHORIZATION=f"Bearer {secret}"
+    )
     assert status in (404, 403)  # 403 only where a write key may not act at all
     if endpoint.access and Role.ANALYST.at_least(endpoint.access.min_role):
         assert status == 404

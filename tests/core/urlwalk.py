@@ -68,8 +68,9 @@ def _example(schema: dict[str, Any], components: dict[str, Any]) -> Any:
         required = schema.get("required", [])
         properties = schema.get("properties", {})
         return {name: _example(properties[name], components) for name in required}
-    return {"string": "Esimerkki", "integer": 1, "number": 1, "boolean": True,
-            "array": []}.get(kind or "", None)
+    return {"string": "Esimerkki", "integer": 1, "number": 1, "boolean": True, "array": []}.get(
+        kind or ""
+    )
 
 
 def endpoints() -> list[Endpoint]:
@@ -102,23 +103,28 @@ def _api_endpoints(route: str, path_view: PathView) -> Iterator[Endpoint]:
     for operation in path_view.operations:
         accesses = [cb.access for cb in operation.auth_callbacks if isinstance(cb, OrgAccess)]
         for method in operation.methods:
-            yield Endpoint(route=route, method=method, access=accesses[0] if accesses else None,
-                           public=False, is_api=True, name=operation.view_func.__name__)
+            yield Endpoint(
+                route=route,
+                method=method,
+                access=accesses[0] if accesses else None,
+                public=False,
+                is_api=True,
+                name=operation.view_func.__name__,
+            )
 
 
 def _view_endpoint(route: str, pattern: URLPattern) -> Endpoint:
     callback = pattern.callback
     view_class = getattr(callback, "view_class", None)
     access = getattr(callback, "kaiku_access", None)
-    public = bool(getattr(callback, "kaiku_public", False) or
-                  getattr(callback, "kaiku_signed_in", False))
-    if access is not None:
-        method = "POST" if access.write else "GET"
-    else:
-        method = "GET"
+    public = bool(
+        getattr(callback, "kaiku_public", False) or getattr(callback, "kaiku_signed_in", False)
+    )
+    method = ("POST" if access.write else "GET") if access is not None else "GET"
     name = pattern.name or (view_class.__name__ if view_class else callback.__name__)
-    return Endpoint(route=route, method=method, access=access, public=public, is_api=False,
-                    name=name)
+    return Endpoint(
+        route=route, method=method, access=access, public=public, is_api=False, name=name
+    )
 
 
 ROLES = [Role.OWNER, Role.ADMIN, Role.ANALYST, Role.HANDLER, Role.VIEWER]

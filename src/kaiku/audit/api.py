@@ -35,7 +35,9 @@ def list_audit_entries(
         actor_of(request).organisation, object_type=object_type, object_id=object_id
     )[: max(1, min(limit, 1000))]
     return [
-        {**{f: getattr(e, f) for f in AuditEntryOut.model_fields if f != "actor"},
-         "actor": e.actor_label}
+        {
+            **{f: getattr(e, f) for f in AuditEntryOut.model_fields if f != "actor"},
+            "actor": e.actor_label,
+        }
         for e in entries
     ]

@@ -148,8 +148,7 @@ DEMO_JOURNEYS: list[dict[str, Any]] = [
             {
                 "name": "Saapuminen ja odotus",
                 "description": (
-                    "Asiakas saapuu terveysasemalle, ilmoittautuu ja odottaa kutsua "
-                    "vastaanotolle."
+                    "Asiakas saapuu terveysasemalle, ilmoittautuu ja odottaa kutsua vastaanotolle."
                 ),
                 "touchpoints": [
                     {
@@ -275,8 +274,7 @@ DEMO_JOURNEYS: list[dict[str, Any]] = [
             {
                 "name": "Jälkihoito ja seuranta",
                 "description": (
-                    "Asiakas saa tutkimustulokset ja ohjeet jatkoon, ja käynti "
-                    "laskutetaan."
+                    "Asiakas saa tutkimustulokset ja ohjeet jatkoon, ja käynti laskutetaan."
                 ),
                 "touchpoints": [
                     {
@@ -302,8 +300,7 @@ DEMO_JOURNEYS: list[dict[str, Any]] = [
                     {
                         "name": "Lasku käynnistä",
                         "description": (
-                            "Asiakas saa asiakasmaksusta laskun postitse tai "
-                            "verkkopankkiin."
+                            "Asiakas saa asiakasmaksusta laskun postitse tai verkkopankkiin."
                         ),
                         "channel": "letter",
                         "layer": "frontstage",
@@ -499,9 +496,7 @@ DEMO_JOURNEYS: list[dict[str, Any]] = [
             },
             {
                 "name": "Päätös",
-                "description": (
-                    "Vakuutusyhtiö tekee korvauspäätöksen ja kertoo sen omaiselle."
-                ),
+                "description": ("Vakuutusyhtiö tekee korvauspäätöksen ja kertoo sen omaiselle."),
                 "touchpoints": [
                     {
                         "name": "Päätöskirje",
@@ -538,8 +533,7 @@ DEMO_JOURNEYS: list[dict[str, Any]] = [
             {
                 "name": "Maksu ja jälkihoito",
                 "description": (
-                    "Korvaus maksetaan edunsaajille, ja vainajan vakuutusasiat "
-                    "hoidetaan loppuun."
+                    "Korvaus maksetaan edunsaajille, ja vainajan vakuutusasiat hoidetaan loppuun."
                 ),
                 "touchpoints": [
                     {

@@ -41,7 +41,7 @@ def seed_demo() -> tuple[Organisation, list[DemoLogin]]:
             user = User.objects.create_user(username=email, email=email, password=DEMO_PASSWORD)
         users[email] = user
     owner = users[DEMO_USERS[0][0]]
-    logins = [DemoLogin(email, DEMO_PASSWORD, role.label) for email, role in DEMO_USERS]
+    logins = [DemoLogin(email, DEMO_PASSWORD, str(role.label)) for email, role in DEMO_USERS]
 
     existing = Organisation.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:

@@ -88,8 +88,7 @@ def update_journey(request: HttpRequest, journey_id: int, payload: JourneyPatch)
         actor=actor,
         journey=journey,
         name=payload.name if payload.name is not None else journey.name,
-        description=payload.description if payload.description is not None
-        else journey.description,
+        description=payload.description if payload.description is not None else journey.description,
     )
     return _journey_out(request, journey_id)
 
@@ -162,8 +161,7 @@ def update_stage(request: HttpRequest, stage_id: int, payload: StagePatch) -> An
         actor=actor,
         stage=stage,
         name=payload.name if payload.name is not None else stage.name,
-        description=payload.description if payload.description is not None
-        else stage.description,
+        description=payload.description if payload.description is not None else stage.description,
     )
     return _stage_out(stage)
 
@@ -193,9 +191,7 @@ def add_touchpoint(request: HttpRequest, stage_id: int, payload: TouchpointCreat
     return Status(201, touchpoint)
 
 
-@router.put(
-    "/stages/{stage_id}/touchpoint-order", response=list[TouchpointOut], auth=api_editor()
-)
+@router.put("/stages/{stage_id}/touchpoint-order", response=list[TouchpointOut], auth=api_editor())
 def reorder_touchpoints(request: HttpRequest, stage_id: int, payload: TouchpointOrder) -> Any:
     actor = actor_of(request)
     stage = selectors.stage(actor.organisation, stage_id)
@@ -244,14 +240,20 @@ def restore_touchpoint(request: HttpRequest, touchpoint_id: int) -> Any:
 
 
 def _segment_out(segment: Segment) -> dict[str, Any]:
-    return {"id": segment.pk, "name": segment.name, "description": segment.description,
-            "archived": segment.archived_at is not None}
+    return {
+        "id": segment.pk,
+        "name": segment.name,
+        "description": segment.description,
+        "archived": segment.archived_at is not None,
+    }
 
 
 @router.get("/segments", response=list[SegmentOut], auth=api_reader())
 def list_segments(request: HttpRequest, archived: bool = False) -> Any:
-    return [_segment_out(s) for s in selectors.segments(actor_of(request).organisation,
-                                                        archived=archived)]
+    return [
+        _segment_out(s)
+        for s in selectors.segments(actor_of(request).organisation, archived=archived)
+    ]
 
 
 @router.post("/segments", response={201: SegmentOut}, auth=api_editor())

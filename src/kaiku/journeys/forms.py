@@ -32,8 +32,9 @@ class TouchpointForm(NamedForm):
     owner_team_id = forms.TypedChoiceField(
         label=_("Owner team"), coerce=int, required=False, empty_value=None
     )
-    stage_id = forms.TypedChoiceField(label=_("Stage"), coerce=int, required=False,
-                                      empty_value=None)
+    stage_id = forms.TypedChoiceField(
+        label=_("Stage"), coerce=int, required=False, empty_value=None
+    )
 
     def __init__(
         self,
@@ -43,13 +44,15 @@ class TouchpointForm(NamedForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_team_id"].choices = [("", "—")] + [(t.pk, t.name) for t in teams]  # type: ignore[attr-defined]
+        owner_field = self.fields["owner_team_id"]
+        assert isinstance(owner_field, forms.ChoiceField)
+        owner_field.choices = [("", "—")] + [(t.pk, t.name) for t in teams]
         if stages is None:
             del self.fields["stage_id"]
         else:
-            self.fields["stage_id"].choices = [
-                (s.pk, f"{s.journey.name} › {s.name}") for s in stages
-            ]  # type: ignore[attr-defined]
+            stage_field = self.fields["stage_id"]
+            assert isinstance(stage_field, forms.ChoiceField)
+            stage_field.choices = [(s.pk, f"{s.journey.name} › {s.name}") for s in stages]
 
 
 class JourneyImportForm(forms.Form):
@@ -62,4 +65,6 @@ class JourneyImportForm(forms.Form):
         try:
             return json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise forms.ValidationError(_("The file is not valid JSON: %(e)s") % {"e": exc})
+            raise forms.ValidationError(
+                _("The file is not valid JSON: %(e)s") % {"e": exc}
+            ) from exc

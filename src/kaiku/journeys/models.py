@@ -41,7 +41,9 @@ class ArchivableQuerySet(models.QuerySet):
 
 
 class Journey(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="journeys")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="journeys"
+    )
     name = models.CharField(_("name"), max_length=NAME_MAX)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -130,7 +132,9 @@ class Touchpoint(models.Model):
 class Segment(models.Model):
     """A customer segment or persona that responses can be read by."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="segments")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="segments"
+    )
     name = models.CharField(_("name"), max_length=NAME_MAX)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -28,7 +28,9 @@ def journeys(organisation: Organisation, *, archived: bool = False) -> QuerySet[
         stage_count=Count("stages", filter=Q(stages__archived_at__isnull=True), distinct=True),
         touchpoint_count=Count(
             "stages__touchpoints",
-            filter=Q(stages__archived_at__isnull=True, stages__touchpoints__archived_at__isnull=True),
+            filter=Q(
+                stages__archived_at__isnull=True, stages__touchpoints__archived_at__isnull=True
+            ),
             distinct=True,
         ),
     )
@@ -41,13 +43,16 @@ def journey(organisation: Organisation, journey_id: int) -> Journey:
 def journey_with_structure(organisation: Organisation, journey_id: int) -> Journey:
     """A journey with its active stages and touchpoints prefetched in order."""
     touchpoints = Touchpoint.objects.active().select_related("owner_team").order_by("position")
-    stages = (
+    stages: QuerySet[Stage] = (
         Stage.objects.active()
         .order_by("position")
-        .prefetch_related(Prefetch("touchpoints", queryset=touchpoints, to_attr="active_touchpoints"))
+        .prefetch_related(
+            Prefetch("touchpoints", queryset=touchpoints, to_attr="active_touchpoints")
+        )
     )
+    # django-stubs cannot follow a Prefetch whose queryset has its own prefetch.
     found = Journey.objects.prefetch_related(
-        Prefetch("stages", queryset=stages, to_attr="active_stages")
+        Prefetch("stages", queryset=stages, to_attr="active_stages")  # type: ignore[arg-type]
     )
     return get_object_or_404(found, organisation=organisation, pk=journey_id)
 
@@ -69,9 +74,11 @@ def touchpoint(organisation: Organisation, touchpoint_id: int) -> Touchpoint:
 def archived_parts(journey: Journey) -> tuple[QuerySet[Stage], QuerySet[Touchpoint]]:
     """Archived stages, and archived touchpoints of active stages, for restoring."""
     stages = Stage.objects.archived().filter(journey=journey)
-    touchpoints = Touchpoint.objects.archived().filter(
-        stage__journey=journey, stage__archived_at__isnull=True
-    ).select_related("stage")
+    touchpoints = (
+        Touchpoint.objects.archived()
+        .filter(stage__journey=journey, stage__archived_at__isnull=True)
+        .select_related("stage")
+    )
     return stages, touchpoints
 
 
@@ -146,7 +153,7 @@ def journey_document(journey: Journey) -> dict[str, Any]:
                             "owner_team": t.owner_team.name if t.owner_team else None,
                             "position": t.position,
                         }
-                        for t in s.active_touchpoints  # type: ignore[attr-defined]
+                        for t in s.active_touchpoints
                     ],
                 }
                 for s in structured.active_stages  # type: ignore[attr-defined]

@@ -131,8 +131,9 @@ def create_journey(
     stage_positions = _positions([s.position for s in stages], "stages", _("stage"), errors)
     planned: list[tuple[Stage, list[Touchpoint]]] = []
     for i, spec in enumerate(stages):
-        stage = Stage(name=spec.name.strip(), description=spec.description,
-                      position=stage_positions[i])
+        stage = Stage(
+            name=spec.name.strip(), description=spec.description, position=stage_positions[i]
+        )
         errors.check_model(stage, f"stages.{i}.", exclude=["journey"])
         planned.append((stage, _plan_touchpoints(actor, spec.touchpoints, f"stages.{i}", errors)))
     errors.raise_if_any()
@@ -144,9 +145,16 @@ def create_journey(
         for touchpoint in touchpoints:
             touchpoint.stage = stage
         Touchpoint.objects.bulk_create(touchpoints)
-    record(actor=actor, action="journey.create", obj=journey,
-           after={**snapshot(journey), "stages": len(planned),
-                  "touchpoints": sum(len(t) for _, t in planned)})
+    record(
+        actor=actor,
+        action="journey.create",
+        obj=journey,
+        after={
+            **snapshot(journey),
+            "stages": len(planned),
+            "touchpoints": sum(len(t) for _, t in planned),
+        },
+    )
     return journey
 
 
@@ -182,8 +190,9 @@ def update_journey(*, actor: Actor, journey: Journey, name: str, description: st
     errors.check_model(journey, "")
     errors.raise_if_any()
     journey.save()
-    record(actor=actor, action="journey.update", obj=journey, before=before,
-           after=snapshot(journey))
+    record(
+        actor=actor, action="journey.update", obj=journey, before=before, after=snapshot(journey)
+    )
     return journey
 
 
@@ -218,8 +227,9 @@ def add_stage(*, actor: Actor, journey: Journey, name: str, description: str = "
     errors = Errors()
     if len(active) >= settings.KAIKU_MAX_STAGES:
         errors.add("__all__", _("At most %(n)d stages.") % {"n": settings.KAIKU_MAX_STAGES})
-    stage = Stage(journey=journey, name=name.strip(), description=description,
-                  position=len(active) + 1)
+    stage = Stage(
+        journey=journey, name=name.strip(), description=description, position=len(active) + 1
+    )
     errors.check_model(stage, "")
     errors.raise_if_any()
     stage.save()
@@ -251,15 +261,22 @@ def reorder_stages(*, actor: Actor, journey: Journey, stage_ids: Sequence[int]) 
     ordered = [by_id[i] for i in stage_ids]
     before = {"order": [s.pk for s in active]}
     _renumber(Stage, ordered)
-    record(actor=actor, action="stage.reorder", obj=journey, before=before,
-           after={"order": list(stage_ids)})
+    record(
+        actor=actor,
+        action="stage.reorder",
+        obj=journey,
+        before=before,
+        after={"order": list(stage_ids)},
+    )
     return ordered
 
 
 def move_stage(*, actor: Actor, stage: Stage, offset: int) -> list[Stage]:
     """Move a stage `offset` places left (negative) or right, within the journey."""
     ids = [s.pk for s in Stage.objects.active().filter(journey=stage.journey)]
-    return reorder_stages(actor=actor, journey=stage.journey, stage_ids=_moved(ids, stage.pk, offset))
+    return reorder_stages(
+        actor=actor, journey=stage.journey, stage_ids=_moved(ids, stage.pk, offset)
+    )
 
 
 @transaction.atomic
@@ -286,10 +303,12 @@ def restore_stage(*, actor: Actor, stage: Stage) -> Stage:
 
 
 def _lock_stages(journey: Journey) -> list[Stage]:
-    # Row locks serialise concurrent reorders on PostgreSQL; SQLite's IMMEDIATE
-    # transactions already do.
-    return list(Stage.objects.active().filter(journey=journey).select_for_update()
-                .order_by("position"))
+    # Locking the parent row serialises concurrent changes on PostgreSQL even when
+    # there are no stages yet to lock; SQLite's IMMEDIATE transactions already do.
+    Journey.objects.select_for_update().filter(pk=journey.pk).first()
+    return list(
+        Stage.objects.active().filter(journey=journey).select_for_update().order_by("position")
+    )
 
 
 # Touchpoints ---------------------------------------------------------------------
@@ -352,9 +371,11 @@ def update_touchpoint(
     old_stage = touchpoint.stage
     moving = stage_id is not None and stage_id != old_stage.pk
     if moving:
-        stage = Stage.objects.active().filter(
-            journey__organisation=actor.organisation, pk=stage_id
-        ).first()
+        stage = (
+            Stage.objects.active()
+            .filter(journey__organisation=actor.organisation, pk=stage_id)
+            .first()
+        )
         if stage is None:
             raise ValidationError({"stage_id": _("No such stage in this organisation.")})
         touchpoint.stage = stage
@@ -364,8 +385,13 @@ def update_touchpoint(
     touchpoint.save()
     if moving:
         _renumber(Touchpoint, [t for t in _lock_touchpoints(old_stage) if t.pk != touchpoint.pk])
-    record(actor=actor, action="touchpoint.update", obj=touchpoint, before=before,
-           after=snapshot(touchpoint))
+    record(
+        actor=actor,
+        action="touchpoint.update",
+        obj=touchpoint,
+        before=before,
+        after=snapshot(touchpoint),
+    )
     return touchpoint
 
 
@@ -380,16 +406,22 @@ def reorder_touchpoints(
     ordered = [by_id[i] for i in touchpoint_ids]
     before = {"order": [t.pk for t in active]}
     _renumber(Touchpoint, ordered)
-    record(actor=actor, action="touchpoint.reorder", obj=stage, before=before,
-           after={"order": list(touchpoint_ids)})
+    record(
+        actor=actor,
+        action="touchpoint.reorder",
+        obj=stage,
+        before=before,
+        after={"order": list(touchpoint_ids)},
+    )
     return ordered
 
 
 def move_touchpoint(*, actor: Actor, touchpoint: Touchpoint, offset: int) -> list[Touchpoint]:
     """Move a touchpoint `offset` places earlier (negative) or later within its stage."""
     ids = [t.pk for t in Touchpoint.objects.active().filter(stage=touchpoint.stage)]
-    return reorder_touchpoints(actor=actor, stage=touchpoint.stage,
-                               touchpoint_ids=_moved(ids, touchpoint.pk, offset))
+    return reorder_touchpoints(
+        actor=actor, stage=touchpoint.stage, touchpoint_ids=_moved(ids, touchpoint.pk, offset)
+    )
 
 
 @transaction.atomic
@@ -421,8 +453,10 @@ def _check_stage(actor: Actor, stage: Stage, path: str) -> None:
 
 
 def _lock_touchpoints(stage: Stage) -> list[Touchpoint]:
-    return list(Touchpoint.objects.active().filter(stage=stage).select_for_update()
-                .order_by("position"))
+    Stage.objects.select_for_update().filter(pk=stage.pk).first()
+    return list(
+        Touchpoint.objects.active().filter(stage=stage).select_for_update().order_by("position")
+    )
 
 
 # Ordering helpers ----------------------------------------------------------------
@@ -442,7 +476,7 @@ def _moved(ids: list[int], item: int, offset: int) -> list[int]:
     return ids
 
 
-def _renumber(model: type[Stage] | type[Touchpoint], ordered: Sequence[Stage | Touchpoint]) -> None:
+def _renumber(model: Any, ordered: Sequence[Any]) -> None:
     # Clear positions first so that the unique (parent, position) constraint holds at
     # every step, on databases without deferrable constraints too.
     model.objects.filter(pk__in=[o.pk for o in ordered]).update(position=None)
@@ -469,8 +503,9 @@ def update_segment(*, actor: Actor, segment: Segment, name: str, description: st
     segment.name, segment.description = name.strip(), description
     _check_segment(segment)
     segment.save()
-    record(actor=actor, action="segment.update", obj=segment, before=before,
-           after=snapshot(segment))
+    record(
+        actor=actor, action="segment.update", obj=segment, before=before, after=snapshot(segment)
+    )
     return segment
 
 
@@ -517,20 +552,24 @@ def import_journey(*, actor: Actor, document: Any) -> Journey:
                 team_name = (tp.get("owner_team") or "").strip()
                 if team_name and team_name not in teams:
                     teams[team_name] = create_team(actor=actor, name=team_name)
-                touchpoints.append(TouchpointSpec(
-                    name=str(tp.get("name") or ""),
-                    description=str(tp.get("description") or ""),
-                    channel=str(tp.get("channel") or ""),
-                    layer=str(tp.get("layer") or ""),
-                    owner_team_id=teams[team_name].pk if team_name else None,
-                    position=tp.get("position"),
-                ))
-            stages.append(StageSpec(
-                name=str(stage.get("name") or ""),
-                description=str(stage.get("description") or ""),
-                position=stage.get("position"),
-                touchpoints=touchpoints,
-            ))
+                touchpoints.append(
+                    TouchpointSpec(
+                        name=str(tp.get("name") or ""),
+                        description=str(tp.get("description") or ""),
+                        channel=str(tp.get("channel") or ""),
+                        layer=str(tp.get("layer") or ""),
+                        owner_team_id=teams[team_name].pk if team_name else None,
+                        position=tp.get("position"),
+                    )
+                )
+            stages.append(
+                StageSpec(
+                    name=str(stage.get("name") or ""),
+                    description=str(stage.get("description") or ""),
+                    position=stage.get("position"),
+                    touchpoints=touchpoints,
+                )
+            )
         return create_journey(
             actor=actor,
             name=str(journey_data.get("name") or ""),
@@ -545,8 +584,9 @@ def _unwrap_document(document: Any) -> dict[str, Any]:
     if document.get("format") != DOCUMENT_FORMAT:
         raise ValidationError({"format": _("Expected format %(f)s.") % {"f": DOCUMENT_FORMAT}})
     if document.get("version") != DOCUMENT_VERSION:
-        raise ValidationError({"version": _("Unsupported version %(v)s.")
-                               % {"v": document.get("version")}})
+        raise ValidationError(
+            {"version": _("Unsupported version %(v)s.") % {"v": document.get("version")}}
+        )
     journey = document.get("journey")
     if not isinstance(journey, dict) or not isinstance(journey.get("stages", []), list):
         raise ValidationError({"journey": _("The document has no journey.")})
@@ -555,8 +595,9 @@ def _unwrap_document(document: Any) -> dict[str, Any]:
             raise ValidationError({f"journey.stages.{i}": _("A stage must be an object.")})
         for j, tp in enumerate(stage.get("touchpoints", [])):
             if not isinstance(tp, dict):
-                raise ValidationError({f"journey.stages.{i}.touchpoints.{j}":
-                                       _("A touchpoint must be an object.")})
+                raise ValidationError(
+                    {f"journey.stages.{i}.touchpoints.{j}": _("A touchpoint must be an object.")}
+                )
     return journey
 
 

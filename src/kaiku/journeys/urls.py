@@ -19,15 +19,22 @@ urlpatterns = [
     path("stages/<int:stage_id>/move/", views.stage_move, name="stage_move"),
     path("stages/<int:stage_id>/archive/", views.stage_archive, name="stage_archive"),
     path("stages/<int:stage_id>/restore/", views.stage_restore, name="stage_restore"),
-    path("stages/<int:stage_id>/touchpoints/new/", views.touchpoint_create,
-         name="touchpoint_create"),
+    path(
+        "stages/<int:stage_id>/touchpoints/new/", views.touchpoint_create, name="touchpoint_create"
+    ),
     path("touchpoints/<int:touchpoint_id>/", views.touchpoint_detail, name="touchpoint"),
     path("touchpoints/<int:touchpoint_id>/edit/", views.touchpoint_edit, name="touchpoint_edit"),
     path("touchpoints/<int:touchpoint_id>/move/", views.touchpoint_move, name="touchpoint_move"),
-    path("touchpoints/<int:touchpoint_id>/archive/", views.touchpoint_archive,
-         name="touchpoint_archive"),
-    path("touchpoints/<int:touchpoint_id>/restore/", views.touchpoint_restore,
-         name="touchpoint_restore"),
+    path(
+        "touchpoints/<int:touchpoint_id>/archive/",
+        views.touchpoint_archive,
+        name="touchpoint_archive",
+    ),
+    path(
+        "touchpoints/<int:touchpoint_id>/restore/",
+        views.touchpoint_restore,
+        name="touchpoint_restore",
+    ),
     path("segments/", views.segment_list, name="segments"),
     path("segments/new/", views.segment_create, name="segment_create"),
     path("segments/<int:segment_id>/edit/", views.segment_edit, name="segment_edit"),

@@ -33,21 +33,29 @@ def journey_list(request: HttpRequest) -> HttpResponse:
 def journey_create(request: HttpRequest) -> HttpResponse:
     form = NamedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        journey = call_service(form, lambda: services.create_journey(
-            actor=actor_of(request), **form.cleaned_data))
+        journey = call_service(
+            form, lambda: services.create_journey(actor=actor_of(request), **form.cleaned_data)
+        )
         if journey is not None:
             messages.success(request, _("The journey was created. Add its stages next."))
             return redirect("journeys:detail", journey_id=journey.pk)
-    return render(request, "core/form_page.html",
-                  {"form": form, "title": _("New journey"), "back": "journeys:list"})
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("New journey"), "back": "journeys:list"},
+    )
 
 
 @requires(Role.ANALYST)
 def journey_import(request: HttpRequest) -> HttpResponse:
     form = JourneyImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        journey = call_service(form, lambda: services.import_journey(
-            actor=actor_of(request), document=form.cleaned_data["file"]))
+        journey = call_service(
+            form,
+            lambda: services.import_journey(
+                actor=actor_of(request), document=form.cleaned_data["file"]
+            ),
+        )
         if journey is not None:
             messages.success(request, _("The journey was imported."))
             return redirect("journeys:detail", journey_id=journey.pk)
@@ -59,27 +67,40 @@ def journey_detail(request: HttpRequest, journey_id: int) -> HttpResponse:
     """The service blueprint: stages as columns, layers as rows, touchpoints in the cells."""
     journey = selectors.journey_with_structure(actor_of(request).organisation, journey_id)
     archived_stages, archived_touchpoints = selectors.archived_parts(journey)
-    return render(request, "journeys/blueprint.html", {
-        "journey": journey,
-        "rows": selectors.blueprint(journey),
-        "archived_stages": archived_stages,
-        "archived_touchpoints": archived_touchpoints,
-        "layers": Layer,
-    })
+    return render(
+        request,
+        "journeys/blueprint.html",
+        {
+            "journey": journey,
+            "rows": selectors.blueprint(journey),
+            "archived_stages": archived_stages,
+            "archived_touchpoints": archived_touchpoints,
+            "layers": Layer,
+        },
+    )
 
 
 @requires(Role.ANALYST)
 def journey_edit(request: HttpRequest, journey_id: int) -> HttpResponse:
     actor = actor_of(request)
     journey = selectors.journey(actor.organisation, journey_id)
-    form = NamedForm(request.POST or None,
-                     initial={"name": journey.name, "description": journey.description})
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.update_journey(
-                actor=actor, journey=journey, **form.cleaned_data)):
-            return redirect("journeys:detail", journey_id=journey.pk)
-    return render(request, "core/form_page.html",
-                  {"form": form, "title": _("Edit journey"), "back_url": _detail(journey.pk)})
+    form = NamedForm(
+        request.POST or None, initial={"name": journey.name, "description": journey.description}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form, lambda: services.update_journey(actor=actor, journey=journey, **form.cleaned_data)
+        )
+        is not None
+    ):
+        return redirect("journeys:detail", journey_id=journey.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Edit journey"), "back_url": _detail(journey.pk)},
+    )
 
 
 @requires(Role.ANALYST)
@@ -142,26 +163,43 @@ def stage_create(request: HttpRequest, journey_id: int) -> HttpResponse:
     actor = actor_of(request)
     journey = selectors.journey(actor.organisation, journey_id)
     form = NamedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.add_stage(actor=actor, journey=journey,
-                                                         **form.cleaned_data)):
-            return redirect("journeys:detail", journey_id=journey.pk)
-    return render(request, "core/form_page.html",
-                  {"form": form, "title": _("New stage"), "back_url": _detail(journey.pk)})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form, lambda: services.add_stage(actor=actor, journey=journey, **form.cleaned_data)
+        )
+        is not None
+    ):
+        return redirect("journeys:detail", journey_id=journey.pk)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("New stage"), "back_url": _detail(journey.pk)},
+    )
 
 
 @requires(Role.ANALYST)
 def stage_edit(request: HttpRequest, stage_id: int) -> HttpResponse:
     actor = actor_of(request)
     stage = selectors.stage(actor.organisation, stage_id)
-    form = NamedForm(request.POST or None,
-                     initial={"name": stage.name, "description": stage.description})
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.update_stage(actor=actor, stage=stage,
-                                                            **form.cleaned_data)):
-            return redirect("journeys:detail", journey_id=stage.journey_id)
-    return render(request, "core/form_page.html",
-                  {"form": form, "title": _("Edit stage"), "back_url": _detail(stage.journey_id)})
+    form = NamedForm(
+        request.POST or None, initial={"name": stage.name, "description": stage.description}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form, lambda: services.update_stage(actor=actor, stage=stage, **form.cleaned_data)
+        )
+        is not None
+    ):
+        return redirect("journeys:detail", journey_id=stage.journey_id)
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Edit stage"), "back_url": _detail(stage.journey_id)},
+    )
 
 
 @requires(Role.ANALYST)
@@ -203,15 +241,26 @@ def touchpoint_create(request: HttpRequest, stage_id: int) -> HttpResponse:
     actor = actor_of(request)
     stage = selectors.stage(actor.organisation, stage_id)
     layer = request.GET.get("layer", Layer.FRONTSTAGE)
-    form = TouchpointForm(request.POST or None, teams=org_teams(actor.organisation),
-                          initial={"layer": layer, "channel": "in_person"})
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.add_touchpoint(actor=actor, stage=stage,
-                                                              **form.cleaned_data)):
-            return redirect("journeys:detail", journey_id=stage.journey_id)
+    form = TouchpointForm(
+        request.POST or None,
+        teams=org_teams(actor.organisation),
+        initial={"layer": layer, "channel": "in_person"},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form, lambda: services.add_touchpoint(actor=actor, stage=stage, **form.cleaned_data)
+        )
+        is not None
+    ):
+        return redirect("journeys:detail", journey_id=stage.journey_id)
     title = _("New touchpoint in %(stage)s") % {"stage": stage.name}
-    return render(request, "core/form_page.html",
-                  {"form": form, "title": title, "back_url": _detail(stage.journey_id)})
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": title, "back_url": _detail(stage.journey_id)},
+    )
 
 
 @requires(Role.VIEWER, write=False)
@@ -220,10 +269,12 @@ def touchpoint_detail(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
 
     actor = actor_of(request)
     touchpoint = selectors.touchpoint(actor.organisation, touchpoint_id)
-    history = audit_entries(actor.organisation, object_type="touchpoint",
-                            object_id=str(touchpoint.pk))[:20]
-    return render(request, "journeys/touchpoint.html",
-                  {"touchpoint": touchpoint, "history": history})
+    history = audit_entries(
+        actor.organisation, object_type="touchpoint", object_id=str(touchpoint.pk)
+    )[:20]
+    return render(
+        request, "journeys/touchpoint.html", {"touchpoint": touchpoint, "history": history}
+    )
 
 
 @requires(Role.ANALYST)
@@ -232,21 +283,34 @@ def touchpoint_edit(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
     touchpoint = selectors.touchpoint(actor.organisation, touchpoint_id)
     stages = selectors.stages_for_moves(actor.organisation)
     initial = {
-        "name": touchpoint.name, "description": touchpoint.description,
-        "channel": touchpoint.channel, "layer": touchpoint.layer,
-        "owner_team_id": touchpoint.owner_team_id, "stage_id": touchpoint.stage_id,
+        "name": touchpoint.name,
+        "description": touchpoint.description,
+        "channel": touchpoint.channel,
+        "layer": touchpoint.layer,
+        "owner_team_id": touchpoint.owner_team_id,
+        "stage_id": touchpoint.stage_id,
     }
-    form = TouchpointForm(request.POST or None, teams=org_teams(actor.organisation),
-                          stages=stages, initial=initial)
+    form = TouchpointForm(
+        request.POST or None, teams=org_teams(actor.organisation), stages=stages, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
-        saved = call_service(form, lambda: services.update_touchpoint(
-            actor=actor, touchpoint=touchpoint, **form.cleaned_data))
+        saved = call_service(
+            form,
+            lambda: services.update_touchpoint(
+                actor=actor, touchpoint=touchpoint, **form.cleaned_data
+            ),
+        )
         if saved is not None:
             return redirect("journeys:detail", journey_id=saved.stage.journey_id)
-    return render(request, "core/form_page.html", {
-        "form": form, "title": _("Edit touchpoint"),
-        "back_url": _detail(touchpoint.stage.journey_id),
-    })
+    return render(
+        request,
+        "core/form_page.html",
+        {
+            "form": form,
+            "title": _("Edit touchpoint"),
+            "back_url": _detail(touchpoint.stage.journey_id),
+        },
+    )
 
 
 @requires(Role.ANALYST)
@@ -264,8 +328,11 @@ def touchpoint_move(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
 def touchpoint_archive(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
     actor = actor_of(request)
     touchpoint = services.archive_touchpoint(
-        actor=actor, touchpoint=selectors.touchpoint(actor.organisation, touchpoint_id))
-    messages.success(request, _("The touchpoint %(name)s was archived.") % {"name": touchpoint.name})
+        actor=actor, touchpoint=selectors.touchpoint(actor.organisation, touchpoint_id)
+    )
+    messages.success(
+        request, _("The touchpoint %(name)s was archived.") % {"name": touchpoint.name}
+    )
     return redirect("journeys:detail", journey_id=touchpoint.stage.journey_id)
 
 
@@ -274,7 +341,8 @@ def touchpoint_archive(request: HttpRequest, touchpoint_id: int) -> HttpResponse
 def touchpoint_restore(request: HttpRequest, touchpoint_id: int) -> HttpResponse:
     actor = actor_of(request)
     touchpoint = services.restore_touchpoint(
-        actor=actor, touchpoint=selectors.touchpoint(actor.organisation, touchpoint_id))
+        actor=actor, touchpoint=selectors.touchpoint(actor.organisation, touchpoint_id)
+    )
     return redirect("journeys:detail", journey_id=touchpoint.stage.journey_id)
 
 
@@ -285,8 +353,11 @@ def touchpoint_restore(request: HttpRequest, touchpoint_id: int) -> HttpResponse
 def segment_list(request: HttpRequest) -> HttpResponse:
     archived = request.GET.get("archived") == "1"
     found = selectors.segments(actor_of(request).organisation, archived=archived)
-    return render(request, "journeys/segments.html",
-                  {"segments": found, "archived": archived, "form": NamedForm()})
+    return render(
+        request,
+        "journeys/segments.html",
+        {"segments": found, "archived": archived, "form": NamedForm()},
+    )
 
 
 @requires(Role.ANALYST)
@@ -297,22 +368,34 @@ def segment_create(request: HttpRequest) -> HttpResponse:
         if call_service(form, lambda: services.create_segment(actor=actor, **form.cleaned_data)):
             messages.success(request, _("The segment was created."))
             return redirect("journeys:segments")
-    return render(request, "journeys/segments.html",
-                  {"segments": selectors.segments(actor.organisation), "form": form})
+    return render(
+        request,
+        "journeys/segments.html",
+        {"segments": selectors.segments(actor.organisation), "form": form},
+    )
 
 
 @requires(Role.ANALYST)
 def segment_edit(request: HttpRequest, segment_id: int) -> HttpResponse:
     actor = actor_of(request)
     segment = selectors.segment(actor.organisation, segment_id)
-    form = NamedForm(request.POST or None,
-                     initial={"name": segment.name, "description": segment.description})
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.update_segment(actor=actor, segment=segment,
-                                                              **form.cleaned_data)):
-            return redirect("journeys:segments")
-    return render(request, "core/form_page.html",
-                  {"form": form, "title": _("Edit segment"), "back": "journeys:segments"})
+    form = NamedForm(
+        request.POST or None, initial={"name": segment.name, "description": segment.description}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form, lambda: services.update_segment(actor=actor, segment=segment, **form.cleaned_data)
+        )
+        is not None
+    ):
+        return redirect("journeys:segments")
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Edit segment"), "back": "journeys:segments"},
+    )
 
 
 @requires(Role.ANALYST)

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from kaiku.organisations.models import ApiKey, Organisation, Role
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 
 @dataclass(frozen=True)
 class Actor:
     organisation: Organisation
     role: Role
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     api_key: ApiKey | None = None
 
     @classmethod

@@ -15,7 +15,7 @@ def active_organisation(request: HttpRequest) -> dict[str, Any]:
     return {
         "organisation": membership.organisation,
         "membership": membership,
-        "my_memberships": memberships_of(request.user),
+        "my_memberships": memberships_of(membership.user),
         "can_edit": membership.has_role(Role.ANALYST),
         "can_admin": membership.has_role(Role.ADMIN),
     }

@@ -1,9 +1,12 @@
 """Forms for members, teams and API keys."""
 
+from typing import Any
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from kaiku.organisations.models import ApiKeyScope, Role
+from kaiku.organisations.models import ApiKeyScope, Role, Team
 
 
 class MemberAddForm(forms.Form):
@@ -14,18 +17,26 @@ class MemberAddForm(forms.Form):
 class MemberEditForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     teams = forms.ModelMultipleChoiceField(
-        label=_("Teams"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Teams"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, teams=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["teams"].queryset = teams  # type: ignore[attr-defined]
+        teams_field = self.fields["teams"]
+        assert isinstance(teams_field, forms.ModelMultipleChoiceField)
+        teams_field.queryset = teams
 
 
 class TeamForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     description = forms.CharField(
-        label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -91,7 +91,9 @@ class ApiKeyScope(models.TextChoices):
 class ApiKey(models.Model):
     """An organisation's key for the JSON API; only a hash of the secret is stored."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_keys"
+    )
     name = models.CharField(_("name"), max_length=200)
     prefix = models.CharField(max_length=16, unique=True)
     key_hash = models.CharField(max_length=64)

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
@@ -22,7 +24,7 @@ from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Role
 from kaiku.organisations.services import authenticate_api_key
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,7 @@ def requires(min_role: Role, *, write: bool = True) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = getattr(request, "membership", None)
@@ -45,7 +47,9 @@ def requires(min_role: Role, *, write: bool = True) -> Callable[[View], View]:
             if not membership.has_role(min_role):
                 raise PermissionDenied
             request.actor = Actor(  # type: ignore[attr-defined]
-                organisation=membership.organisation, role=Role(membership.role), user=request.user
+                organisation=membership.organisation,
+                role=Role(membership.role),
+                user=user_of(request),
             )
             return view(request, *args, **kwargs)
 
@@ -65,7 +69,7 @@ def signed_in(view: View) -> View:
     """A view for any signed-in person, member of an organisation or not."""
 
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         return view(request, *args, **kwargs)
@@ -74,8 +78,16 @@ def signed_in(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
+def user_of(request: HttpRequest) -> User:
+    """The signed-in user of a view guarded by `requires` or `signed_in`."""
+    user = request.user
+    assert isinstance(user, User), "the view must be guarded by requires() or signed_in()"
+    return user
+
+
 def actor_of(request: HttpRequest) -> Actor:
-    return request.actor  # type: ignore[attr-defined,no-any-return]
+    actor: Actor = request.actor  # type: ignore[attr-defined]
+    return actor
 
 
 class OrgAccess:
@@ -116,7 +128,7 @@ class OrgAccess:
         if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed.")
         return Actor(
-            organisation=membership.organisation, role=Role(membership.role), user=request.user
+            organisation=membership.organisation, role=Role(membership.role), user=user_of(request)
         )
 
 

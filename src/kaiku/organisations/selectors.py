@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from kaiku.organisations.models import ApiKey, Membership, Organisation, Team
 
 
-def memberships_of(user: AbstractBaseUser) -> QuerySet[Membership]:
+def memberships_of(user: User) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("organisation")
 
 
-def active_membership(user: AbstractBaseUser, organisation_id: int | None) -> Membership | None:
+def active_membership(user: User, organisation_id: int | None) -> Membership | None:
     """The membership for the session's organisation, or the user's first one."""
     memberships = memberships_of(user)
     if organisation_id is not None:

@@ -7,7 +7,7 @@ import hmac
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,13 +22,15 @@ API_KEY_PREFIX = "kaiku_"
 
 
 @transaction.atomic
-def create_organisation(*, name: str, owner: AbstractBaseUser, slug: str = "") -> Organisation:
+def create_organisation(*, name: str, owner: User, slug: str = "") -> Organisation:
     organisation = Organisation(name=name.strip(), slug=slug or _unique_slug(name))
     organisation.full_clean()
     organisation.save()
     Membership.objects.create(user=owner, organisation=organisation, role=Role.OWNER)
     actor = Actor(organisation=organisation, role=Role.OWNER, user=owner)
-    record(actor=actor, action="organisation.create", obj=organisation, after=snapshot(organisation))
+    record(
+        actor=actor, action="organisation.create", obj=organisation, after=snapshot(organisation)
+    )
     return organisation
 
 
@@ -42,16 +44,18 @@ def _unique_slug(name: str) -> str:
 
 
 @transaction.atomic
-def add_member(
-    *, actor: Actor, email: str, role: str, password: str | None = None
-) -> Membership:
+def add_member(*, actor: Actor, email: str, role: str, password: str | None = None) -> Membership:
     """Add a person by e-mail; a new user is created when none has that address."""
     _check_role_grant(actor, role)
     User = get_user_model()
     email = User.objects.normalize_email(email.strip()).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(username=email, email=email, password=password)
+        # A random usable password, not an unusable one: Django's password reset, which
+        # the invitation e-mail uses, skips users without a usable password.
+        user = User.objects.create_user(
+            username=email, email=email, password=password or secrets.token_urlsafe(32)
+        )
     if Membership.objects.filter(user=user, organisation=actor.organisation).exists():
         raise ValidationError({"email": _("This person is already a member.")})
     membership = Membership.objects.create(user=user, organisation=actor.organisation, role=role)
@@ -69,8 +73,13 @@ def change_member_role(*, actor: Actor, membership: Membership, role: str) -> Me
     before = {"role": membership.role}
     membership.role = role
     membership.save(update_fields=["role"])
-    record(actor=actor, action="membership.change_role", obj=membership, before=before,
-           after={"role": role})
+    record(
+        actor=actor,
+        action="membership.change_role",
+        obj=membership,
+        before=before,
+        after={"role": role},
+    )
     return membership
 
 
@@ -81,8 +90,12 @@ def remove_member(*, actor: Actor, membership: Membership) -> None:
         owners = Membership.objects.filter(organisation=membership.organisation, role=Role.OWNER)
         if owners.count() == 1:
             raise ValidationError(_("An organisation must keep at least one owner."))
-    record(actor=actor, action="membership.delete", obj=membership,
-           before={"role": membership.role, "user": str(membership.user)})
+    record(
+        actor=actor,
+        action="membership.delete",
+        obj=membership,
+        before={"role": membership.role, "user": str(membership.user)},
+    )
     membership.delete()
 
 
@@ -100,8 +113,13 @@ def set_member_teams(*, actor: Actor, membership: Membership, teams: list[Team])
         raise ValidationError({"teams": _("Unknown team.")})
     before = {"teams": sorted(t.pk for t in membership.teams.all())}
     membership.teams.set(teams)
-    record(actor=actor, action="membership.set_teams", obj=membership, before=before,
-           after={"teams": sorted(t.pk for t in teams)})
+    record(
+        actor=actor,
+        action="membership.set_teams",
+        obj=membership,
+        before=before,
+        after={"teams": sorted(t.pk for t in teams)},
+    )
     return membership
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,16 +15,18 @@ from kaiku.core.forms import call_service
 from kaiku.organisations import selectors, services
 from kaiku.organisations.forms import ApiKeyForm, MemberAddForm, MemberEditForm, TeamForm
 from kaiku.organisations.middleware import SESSION_KEY
-from kaiku.organisations.models import Role
-from kaiku.organisations.permissions import actor_of, requires, signed_in
+from kaiku.organisations.models import Membership, Role
+from kaiku.organisations.permissions import actor_of, requires, signed_in, user_of
 
 
 @signed_in
 @require_POST
 def switch_organisation(request: HttpRequest) -> HttpResponse:
-    chosen = selectors.memberships_of(request.user).filter(
-        organisation_id=request.POST.get("organisation")
-    ).first()
+    chosen = (
+        selectors.memberships_of(user_of(request))
+        .filter(organisation_id=request.POST.get("organisation", ""))
+        .first()
+    )
     if chosen is not None:
         request.session[SESSION_KEY] = chosen.organisation_id
     target = request.POST.get("next", "")
@@ -36,8 +39,11 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 def members(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = MemberAddForm()
-    return render(request, "organisations/members.html",
-                  {"members": selectors.members(actor.organisation), "form": form})
+    return render(
+        request,
+        "organisations/members.html",
+        {"members": selectors.members(actor.organisation), "form": form},
+    )
 
 
 @requires(Role.ADMIN)
@@ -45,12 +51,32 @@ def member_add(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     form = MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        membership = call_service(form, lambda: services.add_member(actor=actor, **form.cleaned_data))
+        membership = call_service(
+            form, lambda: services.add_member(actor=actor, **form.cleaned_data)
+        )
         if membership is not None:
+            if membership.user.last_login is None:
+                _send_invitation(request, membership)
             messages.success(request, _("%(email)s was added.") % form.cleaned_data)
             return redirect("organisations:members")
-    return render(request, "organisations/members.html",
-                  {"members": selectors.members(actor.organisation), "form": form})
+    return render(
+        request,
+        "organisations/members.html",
+        {"members": selectors.members(actor.organisation), "form": form},
+    )
+
+
+def _send_invitation(request: HttpRequest, membership: Membership) -> None:
+    """A new member sets a password through Django's password-reset link."""
+    form = PasswordResetForm({"email": membership.user.email})
+    if form.is_valid():
+        form.save(
+            request=request,
+            use_https=request.is_secure(),
+            subject_template_name="registration/invitation_subject.txt",
+            email_template_name="registration/invitation_email.txt",
+            extra_email_context={"organisation": membership.organisation.name},
+        )
 
 
 @requires(Role.ADMIN)
@@ -61,16 +87,19 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
     initial = {"role": membership.role, "teams": list(membership.teams.all())}
     form = MemberEditForm(request.POST or None, initial=initial, teams=teams)
     if request.method == "POST" and form.is_valid():
+
         def save() -> object:
-            services.change_member_role(actor=actor, membership=membership,
-                                        role=form.cleaned_data["role"])
-            return services.set_member_teams(actor=actor, membership=membership,
-                                             teams=list(form.cleaned_data["teams"]))
+            services.change_member_role(
+                actor=actor, membership=membership, role=form.cleaned_data["role"]
+            )
+            return services.set_member_teams(
+                actor=actor, membership=membership, teams=list(form.cleaned_data["teams"])
+            )
+
         if call_service(form, save) is not None:
             messages.success(request, _("Saved."))
             return redirect("organisations:members")
-    return render(request, "organisations/member_edit.html",
-                  {"member": membership, "form": form})
+    return render(request, "organisations/member_edit.html", {"member": membership, "form": form})
 
 
 @requires(Role.ADMIN)
@@ -89,8 +118,11 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
 @requires(Role.VIEWER, write=False)
 def teams(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    return render(request, "organisations/teams.html",
-                  {"teams": selectors.teams(actor.organisation), "form": TeamForm()})
+    return render(
+        request,
+        "organisations/teams.html",
+        {"teams": selectors.teams(actor.organisation), "form": TeamForm()},
+    )
 
 
 @requires(Role.ADMIN)
@@ -101,30 +133,45 @@ def team_add(request: HttpRequest) -> HttpResponse:
         if call_service(form, lambda: services.create_team(actor=actor, **form.cleaned_data)):
             messages.success(request, _("The team was created."))
             return redirect("organisations:teams")
-    return render(request, "organisations/teams.html",
-                  {"teams": selectors.teams(actor.organisation), "form": form})
+    return render(
+        request,
+        "organisations/teams.html",
+        {"teams": selectors.teams(actor.organisation), "form": form},
+    )
 
 
 @requires(Role.ADMIN)
 def team_edit(request: HttpRequest, team_id: int) -> HttpResponse:
     actor = actor_of(request)
     team = selectors.team(actor.organisation, team_id)
-    form = TeamForm(request.POST or None,
-                    initial={"name": team.name, "description": team.description})
-    if request.method == "POST" and form.is_valid():
-        if call_service(form, lambda: services.update_team(actor=actor, team=team,
-                                                           **form.cleaned_data)):
-            messages.success(request, _("Saved."))
-            return redirect("organisations:teams")
-    return render(request, "core/form_page.html",
-                  {"form": form, "title": _("Edit team"), "back": "organisations:teams"})
+    form = TeamForm(
+        request.POST or None, initial={"name": team.name, "description": team.description}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            form, lambda: services.update_team(actor=actor, team=team, **form.cleaned_data)
+        )
+        is not None
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("organisations:teams")
+    return render(
+        request,
+        "core/form_page.html",
+        {"form": form, "title": _("Edit team"), "back": "organisations:teams"},
+    )
 
 
 @requires(Role.ADMIN, write=False)
 def api_keys(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
-    return render(request, "organisations/api_keys.html",
-                  {"keys": selectors.api_keys(actor.organisation), "form": ApiKeyForm()})
+    return render(
+        request,
+        "organisations/api_keys.html",
+        {"keys": selectors.api_keys(actor.organisation), "form": ApiKeyForm()},
+    )
 
 
 @requires(Role.ADMIN)
@@ -133,14 +180,17 @@ def api_key_add(request: HttpRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
-        created = call_service(form, lambda: services.create_api_key(actor=actor,
-                                                                     **form.cleaned_data))
+        created = call_service(
+            form, lambda: services.create_api_key(actor=actor, **form.cleaned_data)
+        )
         if created is not None:
             secret = created[1]
             form = ApiKeyForm()
-    return render(request, "organisations/api_keys.html",
-                  {"keys": selectors.api_keys(actor.organisation), "form": form,
-                   "new_secret": secret})
+    return render(
+        request,
+        "organisations/api_keys.html",
+        {"keys": selectors.api_keys(actor.organisation), "form": form, "new_secret": secret},
+    )
 
 
 @requires(Role.ADMIN)

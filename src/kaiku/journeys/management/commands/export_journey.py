@@ -3,9 +3,10 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kaiku.journeys import selectors
+from kaiku.journeys.models import Journey
 from kaiku.organisations.models import Organisation
 
 
@@ -18,8 +19,14 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", help="File to write; standard output by default.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        organisation = Organisation.objects.get(slug=options["organisation"])
-        journey = selectors.journey(organisation, options["journey_id"])
+        organisation = Organisation.objects.filter(slug=options["organisation"]).first()
+        if organisation is None:
+            raise CommandError(f"No organisation {options['organisation']!r}.")
+        journey = Journey.objects.filter(
+            organisation=organisation, pk=options["journey_id"]
+        ).first()
+        if journey is None:
+            raise CommandError(f"No journey {options['journey_id']} in {organisation.slug}.")
         text = json.dumps(selectors.journey_document(journey), ensure_ascii=False, indent=2)
         if options["output"]:
             with open(options["output"], "w", encoding="utf-8") as f:

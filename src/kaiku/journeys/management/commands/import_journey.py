@@ -30,7 +30,10 @@ class Command(BaseCommand):
         try:
             journey = services.import_journey(actor=Actor.system(organisation), document=document)
         except ValidationError as exc:
-            problems = [f"  {path}: {m}" for path, ms in exc.message_dict.items() for m in ms] \
-                if hasattr(exc, "error_dict") else [f"  {m}" for m in exc.messages]
+            problems = (
+                [f"  {path}: {m}" for path, ms in exc.message_dict.items() for m in ms]
+                if hasattr(exc, "error_dict")
+                else [f"  {m}" for m in exc.messages]
+            )
             raise CommandError("Nothing was imported:\n" + "\n".join(problems)) from exc
         self.stdout.write(self.style.SUCCESS(f"Imported journey {journey.pk}: {journey.name}"))

@@ -22,7 +22,9 @@ class Command(BaseCommand):
         owner = User.objects.filter(email__iexact=email).first()
         if owner is None:
             owner = User.objects.create_user(username=email, email=email)
-            self.stdout.write(f"Created user {email}; set a password with "
-                              f"`kaiku changepassword {email}` or the reset link.")
+            self.stdout.write(
+                f"Created user {email}; set a password with "
+                f"`kaiku changepassword {email}` or the reset link."
+            )
         organisation = create_organisation(name=options["name"], owner=owner, slug=options["slug"])
         self.stdout.write(self.style.SUCCESS(f"Organisation {organisation.slug} created."))

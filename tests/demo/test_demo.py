@@ -1,0 +1,56 @@
+"""The demo: seeded through the real services, idempotent, and `kaiku demo` end to end."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from kaiku.demo.services import DEMO_PASSWORD, DEMO_SLUG, seed_demo
+from kaiku.journeys.models import Journey, Layer, Touchpoint
+from kaiku.organisations.models import Organisation, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeding_twice_changes_nothing() -> None:
+    seed_demo()
+    counts = (Journey.objects.count(), Touchpoint.objects.count(), Team.objects.count())
+    seed_demo()
+    assert (Journey.objects.count(), Touchpoint.objects.count(), Team.objects.count()) == counts
+    organisation = Organisation.objects.get(slug=DEMO_SLUG)
+    assert "esimerkkidata" in organisation.name  # labelled as demo data
+
+
+def test_demo_journeys_fill_every_blueprint_layer() -> None:
+    seed_demo()
+    layers = set(Touchpoint.objects.values_list("layer", flat=True))
+    assert layers == set(Layer.values)
+
+
+def test_printed_login_works_and_blueprint_renders() -> None:
+    _organisation, logins = seed_demo()
+    client = Client()
+    assert client.login(username=logins[0].email, password=DEMO_PASSWORD)
+    journey = Journey.objects.order_by("pk").first()
+    assert journey is not None
+    page = client.get(f"/journeys/{journey.pk}/")
+    assert page.status_code == 200
+    assert journey.stages.order_by("position").first().name in page.content.decode()  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kaiku_demo_command_migrates_seeds_and_prints_the_login(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    env["KAIKU_DATA_DIR"] = str(tmp_path)
+    kaiku = Path(sys.executable).with_name("kaiku")
+    result = subprocess.run(
+        [str(kaiku), "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert result.returncode == 0, result.stderr
+    assert "omistaja@demo.kaiku.fi" in result.stdout and DEMO_PASSWORD in result.stdout
+    assert (tmp_path / "kaiku.sqlite3").exists()
