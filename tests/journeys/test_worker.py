@@ -34,19 +34,28 @@ def _database_url(settings_dict: dict[str, Any]) -> str:
     return f"postgres://{auth}@{host}:{port}/{settings_dict['NAME']}"
 
 
+def _drop_connection_pools() -> None:
+    # Celery builds its producer pool from the broker URL on first use (eager runs
+    # included) and keeps it, so a changed URL needs fresh pools.
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 @pytest.fixture
 def broker() -> Iterator[None]:
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    eager, url = app.conf.task_always_eager, app.conf.broker_url
+    saved = app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url
     app.conf.task_always_eager = False
-    app.conf.broker_url = REDIS_URL
+    app.conf.broker_url = app.conf.broker_write_url = REDIS_URL
+    _drop_connection_pools()
     try:
         yield
     finally:
-        app.conf.task_always_eager, app.conf.broker_url = eager, url
-        app.pool.force_close_all()
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url = saved
+        _drop_connection_pools()
 
 
 @pytest.fixture
@@ -87,7 +96,7 @@ def test_export_is_built_by_the_worker(worker: subprocess.Popen[bytes]) -> None:
     if export.status != ExportStatus.DONE:
         worker.terminate()
         output = worker.communicate(timeout=20)[0].decode(errors="replace")
-        pytest.fail(f"the worker did not build the export; its output:\n{output[-3000:]}")
+        pytest.fail(f"the worker did not build the export; its output:\n{output[-8000:]}")
     document = JourneyExport.objects.get(pk=export.pk).document
     assert document is not None
     assert [s["name"] for s in document["journey"]["stages"]] == ["Stage 1", "Stage 2", "Stage 3"]
