@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 
 from kaiku.journeys import services as journeys
-from kaiku.journeys.models import Journey, Segment
+from kaiku.journeys.models import Journey, Segment, Touchpoint
 from kaiku.organisations import services as organisations
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import ApiKey, Membership, Organisation, Role, Team
+from kaiku.responses import services as responses
+from kaiku.responses.models import Response
+from kaiku.surveys import services as surveys
+from kaiku.surveys.models import Survey
 
 _numbers = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -72,6 +77,66 @@ def make_journey(
     )
 
 
+def question_specs() -> list[surveys.QuestionSpec]:
+    """One question of most kinds, with a condition on the NPS score."""
+    return [
+        surveys.QuestionSpec(
+            kind="nps", key="nps", text={"fi": "Suosittelisitko meitä?"}, required=True
+        ),
+        surveys.QuestionSpec(kind="ease", key="ease", text={"fi": "Oliko asiointi helppoa?"}),
+        surveys.QuestionSpec(kind="emotion", key="feeling", text={"fi": "Miltä tuntui?"}),
+        surveys.QuestionSpec(kind="emotion_curve", key="curve", text={"fi": "Polku vaiheittain"}),
+        surveys.QuestionSpec(
+            kind="text",
+            key="what_happened",
+            text={"fi": "Mitä tapahtui?"},
+            condition={"question": "nps", "op": "lte", "value": 6},
+        ),
+        surveys.QuestionSpec(
+            kind="single_choice",
+            key="visit",
+            text={"fi": "Käynnin tapa"},
+            options=[
+                {"value": "first", "label": {"fi": "Ensimmäinen"}},
+                {"value": "again", "label": {"fi": "Uusintakäynti"}},
+            ],
+        ),
+        surveys.QuestionSpec(
+            kind="consent_contact", key="contact_ok", text={"fi": "Saammeko ottaa yhteyttä?"}
+        ),
+    ]
+
+
+def make_survey(
+    organisation: Organisation, journey: Journey | None = None, status: str = "open", **spec: Any
+) -> Survey:
+    journey = journey or make_journey(organisation)
+    touchpoints = list(
+        Touchpoint.objects.filter(stage__journey=journey).values_list("pk", flat=True)
+    )
+    fields: dict[str, Any] = {
+        "name": f"Survey {next(_numbers)}",
+        "journey_id": journey.pk,
+        "languages": ["fi", "sv", "en"],
+        "title": {"fi": "Miten onnistuimme?", "sv": "Hur lyckades vi?", "en": "How did we do?"},
+        "touchpoint_ids": touchpoints[:2],
+        "questions": question_specs(),
+    }
+    fields.update(spec)
+    actor = owner_actor(organisation)
+    survey = surveys.create_survey(actor=actor, spec=surveys.SurveySpec(**fields))
+    if status != "draft":
+        surveys.set_status(actor=actor, survey=survey, status=status)
+    return survey
+
+
+def submit(survey: Survey, answers: dict[str, Any] | None = None, **fields: Any) -> Response:
+    submission = responses.Submission(
+        survey=survey, answers=answers or {"nps": 9}, source=fields.pop("source", "api"), **fields
+    )
+    return responses.submit_response(submission)[0]
+
+
 @dataclass
 class World:
     """One organisation with a member in each role and one of every object."""
@@ -99,6 +164,8 @@ def make_world() -> World:
     touchpoint = stage.touchpoints.order_by("position").first()
     assert touchpoint is not None
     world.segment = journeys.create_segment(actor=actor, name="Ensikertalainen")
+    survey = make_survey(organisation, world.journey)
+    response = submit(survey, {"nps": 5, "what_happened": "Jonotin pitkään."})
     export = journeys.request_journey_export(actor=actor, journey=world.journey)
     read_key, world.keys["read"] = make_api_key(organisation, scope="read")
     _write_key, world.keys["write"] = make_api_key(organisation, scope="write")
@@ -111,5 +178,8 @@ def make_world() -> World:
         "membership_id": memberships[Role.HANDLER].pk,
         "key_id": read_key.pk,
         "export_id": export.pk,
+        "survey_id": survey.pk,
+        "question_id": survey.questions.get(key="what_happened").pk,
+        "response_id": response.pk,
     }
     return world

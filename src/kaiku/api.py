@@ -7,8 +7,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from kaiku.audit.api import router as audit_router
+from kaiku.core.validation import error_details
 from kaiku.journeys.api import router as journeys_router
 from kaiku.organisations.api import router as organisations_router
+from kaiku.responses.api import router as responses_router
+from kaiku.responses.services import SurveyNotOpen
+from kaiku.surveys.api import router as surveys_router
 
 api = NinjaAPI(
     title="Kaiku API",
@@ -24,14 +28,12 @@ api = NinjaAPI(
 @api.exception_handler(ValidationError)
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     """Service-level errors in the same shape as django-ninja's own 422 answers."""
-    detail = []
-    if hasattr(exc, "error_dict"):
-        for path, errors in exc.message_dict.items():
-            loc = ["body", *(int(p) if p.isdigit() else p for p in path.split("."))]
-            detail += [{"loc": loc, "msg": message, "type": "value_error"} for message in errors]
-    else:
-        detail = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in exc.messages]
-    return api.create_response(request, {"detail": detail}, status=422)
+    return api.create_response(request, {"detail": error_details(exc)}, status=422)
+
+
+@api.exception_handler(SurveyNotOpen)
+def survey_not_open(request: HttpRequest, exc: SurveyNotOpen) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.messages[0]}, status=409)
 
 
 @api.exception_handler(PermissionDenied)
@@ -41,4 +43,6 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/v1/", organisations_router)
 api.add_router("/v1/", journeys_router)
+api.add_router("/v1/", surveys_router)
+api.add_router("/v1/", responses_router)
 api.add_router("/v1/", audit_router)

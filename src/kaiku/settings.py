@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "kaiku.organisations",
     "kaiku.audit",
     "kaiku.journeys",
+    "kaiku.surveys",
+    "kaiku.responses",
     "kaiku.demo",
     "ninja",
 ]
@@ -170,6 +172,27 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaiku@localhost")
+
+# The cache holds rate-limit counters: Redis when KAIKU_CACHE_URL is set (production,
+# several processes), local memory in the embedded default.
+CACHE_URL = os.environ.get("KAIKU_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# "count/seconds" per client IP and per survey, for public submissions.
+KAIKU_RATE_LIMITS = {
+    "submit_per_ip": os.environ.get("KAIKU_RATE_SUBMIT_PER_IP", "30/60"),
+    "submit_per_survey": os.environ.get("KAIKU_RATE_SUBMIT_PER_SURVEY", "3000/60"),
+}
+# Request bodies: the batch API takes the most; single submissions are capped lower.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+KAIKU_MAX_SUBMISSION_BYTES = 64 * 1024
+# A person needs a few seconds to answer; quicker form posts are taken for bots.
+KAIKU_MIN_FILL_SECONDS = float(os.environ.get("KAIKU_MIN_FILL_SECONDS", "3"))
 
 # Background work: Celery with a broker when one is configured; otherwise tasks run
 # in-process after the transaction commits, so the embedded default needs no service.

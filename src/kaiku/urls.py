@@ -46,6 +46,7 @@ urlpatterns = [
     path("no-organisation/", core_views.no_organisation, name="no_organisation"),
     path("accounts/", include(auth_patterns)),
     path("i18n/setlang/", public(set_language), name="set_language"),
+    path("s/", include("kaiku.responses.public_urls")),
     path("journeys/", include("kaiku.journeys.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),

@@ -107,7 +107,7 @@ def _api_endpoints(route: str, path_view: PathView) -> Iterator[Endpoint]:
                 route=route,
                 method=method,
                 access=accesses[0] if accesses else None,
-                public=False,
+                public=bool(getattr(operation.view_func, "kaiku_public", False)),
                 is_api=True,
                 name=operation.view_func.__name__,
             )

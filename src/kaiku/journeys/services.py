@@ -6,17 +6,18 @@ transaction, so bad input never leaves a journey half-saved.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaiku.audit.services import record, snapshot
+from kaiku.core.validation import Errors
 from kaiku.journeys.models import (
     ExportStatus,
     Journey,
@@ -47,29 +48,6 @@ class StageSpec:
     description: str = ""
     position: int | None = None
     touchpoints: list[TouchpointSpec] = field(default_factory=list)
-
-
-class Errors:
-    """Collects field errors under dotted paths ("stages.1.touchpoints.0.channel")."""
-
-    def __init__(self) -> None:
-        self.by_path: dict[str, list[str]] = {}
-
-    def add(self, path: str, message: str) -> None:
-        self.by_path.setdefault(path, []).append(message)
-
-    def check_model(self, obj: models.Model, prefix: str, exclude: Iterable[str] = ()) -> None:
-        try:
-            obj.full_clean(exclude=list(exclude), validate_constraints=False)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                path = f"{prefix}{name}" if name != "__all__" else prefix.rstrip(".")
-                for message in messages:
-                    self.add(path or "__all__", message)
-
-    def raise_if_any(self) -> None:
-        if self.by_path:
-            raise ValidationError(self.by_path)
 
 
 def _positions(given: Sequence[int | None], path: str, what: str, errors: Errors) -> list[int]:

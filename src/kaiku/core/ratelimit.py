@@ -1,0 +1,55 @@
+"""Fixed-window rate limits on the Django cache (Redis in production, local memory
+in the embedded default), for the public endpoints."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Limit:
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, text: str) -> Limit:
+        """ "60/60" is 60 requests in 60 seconds."""
+        count, seconds = text.split("/")
+        return cls(int(count), int(seconds))
+
+
+def limit(name: str) -> Limit:
+    return Limit.parse(settings.KAIKU_RATE_LIMITS[name])
+
+
+def hit(scope: str, ident: str, rule: Limit) -> int | None:
+    """Count one request; None when allowed, else the seconds until the window ends."""
+    now = int(time.time())
+    window = now // rule.seconds
+    key = f"kaiku:rl:{scope}:{ident}:{window}"
+    cache.add(key, 0, timeout=rule.seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the key expired between add and incr
+        cache.add(key, 1, timeout=rule.seconds + 1)
+        count = 1
+    if count > rule.count:
+        return (window + 1) * rule.seconds - now
+    return None
+
+
+def client_ip(request: HttpRequest) -> str:
+    # Behind a proxy, gunicorn's --forwarded-allow-ips sets REMOTE_ADDR from it.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def check_public_submission(request: HttpRequest, survey_key: str) -> int | None:
+    """Per-IP and per-survey limits on a public submission; seconds to wait, or None."""
+    return hit("ip", client_ip(request), limit("submit_per_ip")) or hit(
+        "survey", survey_key, limit("submit_per_survey")
+    )

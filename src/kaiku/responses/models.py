@@ -1,0 +1,169 @@
+"""Responses and their typed answers; respondents are pseudonymous, contacts kept apart."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
+from kaiku.organisations.models import ApiKey, Organisation, Team
+from kaiku.surveys.models import Emotion, Question, QuestionKind, Survey
+
+
+class Respondent(models.Model):
+    """A pseudonymous person: nothing here identifies them; see Contact."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="respondents"
+    )
+    pseudonym = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    external_ref = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="respondent_unique_external_ref",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.pseudonym)
+
+
+class Contact(models.Model):
+    """How to reach a respondent; erasable on its own without touching the answers."""
+
+    respondent = models.OneToOneField(Respondent, on_delete=models.CASCADE, related_name="contact")
+    email = models.EmailField(blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    may_contact = models.BooleanField(default=False)
+    may_tell_changes = models.BooleanField(default=False)
+    opted_out_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.email or self.phone or str(self.respondent)
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Web link")
+    QR = "qr", _("QR code")
+    KIOSK = "kiosk", _("Kiosk")
+    EMAIL = "email", _("E-mail invitation")
+    API = "api", _("API")
+    IMPORT = "import", _("Import")
+
+
+class AnalysisState(models.TextChoices):
+    NONE = "", _("Nothing to analyse")
+    QUEUED = "queued", _("Queued")
+    WAITING = "waiting", _("Waiting for the analysis engine")
+
+
+class Response(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="responses"
+    )
+    survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
+    )
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses"
+    )
+    source = models.CharField(max_length=16, choices=Source.choices)
+    channel = models.CharField(max_length=16, choices=Channel.choices, blank=True)
+    segment = models.ForeignKey(Segment, on_delete=models.SET_NULL, null=True, blank=True)
+    served_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True)
+    language = models.CharField(max_length=8)
+    experienced_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(db_index=True)
+    metadata = models.JSONField(default=dict, blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    api_key = models.ForeignKey(ApiKey, on_delete=models.SET_NULL, null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="response_unique_idempotency_key",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "survey", "submitted_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey} #{self.pk}"
+
+
+class Answer(models.Model):
+    """One typed answer: `number` for scales and consents (0/1), `text`, or `choices`;
+    emotions and curve points in their own rows."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    number = models.SmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+    choices = models.JSONField(default=list, blank=True)
+    analysis_state = models.CharField(
+        max_length=16, choices=AnalysisState.choices, default=AnalysisState.NONE, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_unique_question")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question.key}"
+
+
+class EmotionAnswer(models.Model):
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="emotions")
+    emotion = models.CharField(max_length=16, choices=Emotion.choices)
+    intensity = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "emotion"], name="emotion_once_per_answer"),
+            models.CheckConstraint(
+                condition=models.Q(intensity__gte=1, intensity__lte=3),
+                name="emotion_intensity_1_3",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emotion} {self.intensity}"
+
+
+class CurvePoint(models.Model):
+    """How one stage of the journey felt, −3…+3, with an optional word."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="curve")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="curve_points")
+    score = models.SmallIntegerField()
+    word = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "stage"], name="curve_stage_once"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=-3, score__lte=3), name="curve_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stage_id}: {self.score:+d}"

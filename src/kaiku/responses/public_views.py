@@ -1,0 +1,177 @@
+"""The respondent's pages: answer a survey through its public link, then thanks.
+
+Works without JavaScript: conditional questions are shown with a hint, and the
+server ignores answers whose condition does not hold.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from kaiku.core.ratelimit import check_public_submission
+from kaiku.journeys.models import Stage
+from kaiku.organisations.permissions import public
+from kaiku.responses import services
+from kaiku.responses.models import Source
+from kaiku.responses.webform import raw_from_form, shown_questions
+from kaiku.surveys.models import Survey, SurveyStatus
+from kaiku.surveys.selectors import public_survey
+
+HONEYPOT = "website"
+_signer = signing.TimestampSigner(salt="kaiku.respond.started")
+
+
+def respondent_language(request: HttpRequest, survey: Survey) -> str:
+    """The link's ?lang=, else the browser's language, else the survey's first."""
+    for candidate in (request.GET.get("lang", ""), getattr(request, "LANGUAGE_CODE", "")):
+        if candidate in survey.languages:
+            return candidate
+    return survey.languages[0]
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    survey = public_survey(token)
+    language = respondent_language(request, survey)
+    with translation.override(language):
+        if not survey.is_open:
+            return _not_open(request, survey, language)
+        touchpoint_id = _touchpoint_id(request, survey)
+        errors: dict[str, str] = {}
+        form_error = ""
+        if request.method == "POST":
+            outcome = _submit(request, survey, language, touchpoint_id)
+            if isinstance(outcome, HttpResponse):
+                return outcome
+            errors, form_error = outcome
+        return _form_page(request, survey, language, touchpoint_id, errors, form_error)
+
+
+def _touchpoint_id(request: HttpRequest, survey: Survey) -> int | None:
+    given = request.POST.get("tp") or request.GET.get("tp")
+    ids = {t.pk for t in survey.touchpoints.all()}
+    if given and given.isdigit() and int(given) in ids:
+        return int(given)
+    return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _submit(
+    request: HttpRequest, survey: Survey, language: str, touchpoint_id: int | None
+) -> HttpResponse | tuple[dict[str, str], str]:
+    thanks = _thanks_url(survey, language)
+    if request.POST.get(HONEYPOT):
+        return redirect(thanks)  # a bot: thank it and store nothing
+    stamp = request.POST.get("started", "")
+    try:
+        _signer.unsign(stamp, max_age=24 * 3600)
+    except signing.BadSignature:
+        return {}, _("The form expired; please answer again.")
+    if time.time() - signing.b62_decode(stamp.split(":")[1]) < settings.KAIKU_MIN_FILL_SECONDS:
+        return redirect(thanks)  # faster than a person can read: a bot
+    wait = check_public_submission(request, str(survey.pk))
+    if wait is not None:
+        page = render(request, "respond/limited.html", {"survey": survey, "wait": wait}, status=429)
+        page["Retry-After"] = str(wait)
+        return page
+    questions = list(survey.questions.all())
+    source = Source.QR if request.GET.get("src") == "qr" else Source.WEB
+    submission = services.Submission(
+        survey=survey,
+        answers=raw_from_form(questions, request.POST),
+        source=source,
+        language=language,
+        touchpoint_id=touchpoint_id,
+        channel="web",
+        contact=_contact(request),
+    )
+    try:
+        services.submit_response(submission)
+    except ValidationError as exc:
+        errors = {
+            path.split(".", 1)[1]: messages[0]
+            for path, messages in exc.message_dict.items()
+            if path.startswith("answers.")
+        }
+        other = [
+            m
+            for path, ms in exc.message_dict.items()
+            if not path.startswith("answers.")
+            for m in ms
+        ]
+        return errors, " ".join(other) or _("Please check the answers marked below.")
+    return redirect(thanks)
+
+
+def _contact(request: HttpRequest) -> services.ContactDetails | None:
+    email = request.POST.get("contact_email", "").strip()[:254]
+    return services.ContactDetails(email=email) if email else None
+
+
+def _thanks_url(survey: Survey, language: str) -> str:
+    url = reverse("respond:thanks", kwargs={"token": survey.public_token})
+    return f"{url}?{urlencode({'lang': language})}"
+
+
+def _form_page(
+    request: HttpRequest,
+    survey: Survey,
+    language: str,
+    touchpoint_id: int | None,
+    errors: dict[str, str],
+    form_error: str,
+) -> HttpResponse:
+    stages = list(
+        Stage.objects.filter(journey_id=survey.journey_id, archived_at__isnull=True).order_by(
+            "position"
+        )
+    )
+    questions = list(survey.questions.all())
+    context = {
+        "survey": survey,
+        "language": language,
+        "title": survey.text("title", language),
+        "intro": survey.text("intro", language),
+        "questions": shown_questions(questions, stages, language, errors),
+        "touchpoint_id": touchpoint_id,
+        "started": _signer.sign("form"),
+        "honeypot": HONEYPOT,
+        "form_error": form_error,
+        "posted": request.POST if request.method == "POST" else {},
+        "asks_contact": any(q.kind.startswith("consent") for q in questions),
+        "other_languages": [lang for lang in survey.languages if lang != language],
+    }
+    return render(
+        request, "respond/answer.html", context, status=400 if errors or form_error else 200
+    )
+
+
+def _not_open(request: HttpRequest, survey: Survey, language: str) -> HttpResponse:
+    status = 410 if survey.status == SurveyStatus.CLOSED else 503
+    context = {"survey": survey, "title": survey.text("title", language), "language": language}
+    return render(request, "respond/not_open.html", context, status=status)
+
+
+@public
+def thanks(request: HttpRequest, token: str) -> HttpResponse:
+    survey = public_survey(token)
+    language = respondent_language(request, survey)
+    with translation.override(language):
+        context = {
+            "survey": survey,
+            "language": language,
+            "title": survey.text("title", language),
+            "thanks": survey.text("thanks", language),
+        }
+        return render(request, "respond/thanks.html", context)

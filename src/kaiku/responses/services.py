@@ -1,0 +1,270 @@
+"""Saving responses: one transaction each, idempotent, analysis queued on commit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kaiku.journeys.models import Channel, Segment, Stage
+from kaiku.organisations.models import ApiKey, Membership, Team
+from kaiku.responses.answers import CleanAnswer, clean_answers
+from kaiku.responses.models import (
+    AnalysisState,
+    Answer,
+    Contact,
+    CurvePoint,
+    EmotionAnswer,
+    Respondent,
+    Response,
+    Source,
+)
+from kaiku.surveys.models import QuestionKind, Survey
+
+MAX_METADATA_BYTES = 8_000
+IDEMPOTENCY_KEY_MAX = 200
+# Imports bring past feedback; every live channel needs the survey open.
+LIVE_SOURCES = {Source.WEB, Source.QR, Source.KIOSK, Source.EMAIL, Source.API}
+
+
+@dataclass
+class ContactDetails:
+    email: str = ""
+    name: str = ""
+    phone: str = ""
+
+
+@dataclass
+class Submission:
+    """One response as a channel hands it over, before any checks."""
+
+    survey: Survey
+    answers: Mapping[str, Any]
+    source: str
+    language: str = ""
+    touchpoint_id: int | None = None
+    channel: str = ""
+    segment_id: int | None = None
+    served_by_id: int | None = None
+    team_id: int | None = None
+    experienced_at: datetime | None = None
+    submitted_at: datetime | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    idempotency_key: str = ""
+    respondent_ref: str = ""
+    contact: ContactDetails | None = None
+    api_key: ApiKey | None = None
+    is_demo: bool = False
+
+
+class SurveyNotOpen(ValidationError):
+    pass
+
+
+def submit_response(submission: Submission) -> tuple[Response, bool]:
+    """Save a response; (response, True) when new, (the first one, False) on a retry
+    with the same idempotency key. Invalid input raises ValidationError and saves nothing."""
+    survey = submission.survey
+    key = submission.idempotency_key.strip()
+    if key:
+        existing = _by_idempotency_key(survey, key)
+        if existing is not None:
+            return existing, False
+    checked = check_submission(submission)
+    try:
+        with transaction.atomic():
+            response = _save(submission, checked)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its response.
+        existing = _by_idempotency_key(survey, key) if key else None
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
+def _by_idempotency_key(survey: Survey, key: str) -> Response | None:
+    return Response.objects.filter(
+        organisation_id=survey.organisation_id, idempotency_key=key
+    ).first()
+
+
+@dataclass
+class Checked:
+    answers: list[CleanAnswer]
+    language: str
+    segment: Segment | None
+    team: Team | None
+
+
+def check_submission(submission: Submission) -> Checked:
+    """Every problem of a submission at once, by field path; nothing is saved here."""
+    survey = submission.survey
+    errors: dict[str, list[str]] = {}
+
+    def add(path: str, message: str) -> None:
+        errors.setdefault(path, []).append(message)
+
+    if submission.source in LIVE_SOURCES and not survey.is_open:
+        raise SurveyNotOpen(_("This survey is not open for answers."))
+    if submission.source not in Source.values:
+        add("source", _("Unknown source."))
+    if submission.channel and submission.channel not in Channel.values:
+        add("channel", _("Unknown channel %(v)r.") % {"v": submission.channel})
+    touchpoint_ids = set(survey.touchpoints.values_list("pk", flat=True))
+    if submission.touchpoint_id is not None and submission.touchpoint_id not in touchpoint_ids:
+        add("touchpoint_id", _("This survey is not asked at that touchpoint."))
+    org = survey.organisation_id
+    segment = team = None
+    if submission.segment_id is not None:
+        segment = Segment.objects.filter(organisation_id=org, pk=submission.segment_id).first()
+        if segment is None:
+            add("segment_id", _("No such segment in this organisation."))
+    if submission.team_id is not None:
+        team = Team.objects.filter(organisation_id=org, pk=submission.team_id).first()
+        if team is None:
+            add("team_id", _("No such team in this organisation."))
+    if (
+        submission.served_by_id is not None
+        and not Membership.objects.filter(
+            organisation_id=org, user_id=submission.served_by_id
+        ).exists()
+    ):
+        add("served_by_id", _("No such member in this organisation."))
+    if len(json.dumps(dict(submission.metadata), default=str)) > MAX_METADATA_BYTES:
+        add("metadata", _("Metadata may take at most %(n)d bytes.") % {"n": MAX_METADATA_BYTES})
+    if len(submission.idempotency_key) > IDEMPOTENCY_KEY_MAX:
+        add("idempotency_key", _("At most %(n)d characters.") % {"n": IDEMPOTENCY_KEY_MAX})
+    now = timezone.now()
+    if submission.experienced_at and submission.experienced_at > now + timedelta(hours=1):
+        add("experienced_at", _("The experience cannot be in the future."))
+    if submission.contact and submission.contact.email:
+        try:
+            Contact(email=submission.contact.email).clean_fields(
+                exclude=["respondent", "name", "phone"]
+            )
+        except ValidationError:
+            add("contact.email", _("Enter a valid e-mail address."))
+
+    stage_ids = Stage.objects.filter(journey_id=survey.journey_id, archived_at__isnull=True)
+    questions = list(survey.questions.all())
+    answers, answer_errors = clean_answers(
+        questions, submission.answers, stage_ids.values_list("pk", flat=True)
+    )
+    for key, message in answer_errors.items():
+        add(f"answers.{key}", message)
+    if not answers and not answer_errors:
+        add("answers", _("The response has no answers."))
+    if errors:
+        raise ValidationError(errors)
+    language = submission.language if submission.language in survey.languages else ""
+    return Checked(
+        answers=answers, language=language or survey.languages[0], segment=segment, team=team
+    )
+
+
+def _save(submission: Submission, checked: Checked) -> Response:
+    survey = submission.survey
+    respondent = _respondent(submission)
+    response = Response.objects.create(
+        organisation_id=survey.organisation_id,
+        survey=survey,
+        touchpoint_id=submission.touchpoint_id,
+        respondent=respondent,
+        source=submission.source,
+        channel=submission.channel,
+        segment=checked.segment,
+        served_by_id=submission.served_by_id,
+        team=checked.team,
+        language=checked.language,
+        experienced_at=submission.experienced_at,
+        submitted_at=submission.submitted_at or timezone.now(),
+        metadata=dict(submission.metadata),
+        idempotency_key=submission.idempotency_key.strip(),
+        api_key=submission.api_key,
+        is_demo=submission.is_demo,
+    )
+    save_answers(response, checked.answers)
+    _record_consents(respondent, checked.answers)
+    if any(a.question.kind == QuestionKind.TEXT for a in checked.answers):
+        from kaiku.responses.tasks import analyse_response_task
+
+        transaction.on_commit(lambda: analyse_response_task.delay(response.pk))
+    return response
+
+
+def save_answers(response: Response, answers: list[CleanAnswer]) -> None:
+    rows = [
+        Answer(
+            response=response,
+            question=a.question,
+            kind=a.question.kind,
+            number=a.number,
+            text=a.text,
+            choices=a.choices,
+            analysis_state=AnalysisState.QUEUED if a.text else AnalysisState.NONE,
+        )
+        for a in answers
+    ]
+    Answer.objects.bulk_create(rows)
+    emotions, points = [], []
+    for row, clean in zip(rows, answers, strict=True):
+        emotions += [EmotionAnswer(answer=row, emotion=e, intensity=i) for e, i in clean.emotions]
+        points += [CurvePoint(answer=row, stage_id=s, score=v, word=w) for s, v, w in clean.curve]
+    EmotionAnswer.objects.bulk_create(emotions)
+    CurvePoint.objects.bulk_create(points)
+
+
+def _respondent(submission: Submission) -> Respondent | None:
+    org = submission.survey.organisation_id
+    ref = submission.respondent_ref.strip()[:200]
+    contact = submission.contact
+    if not ref and not (contact and (contact.email or contact.phone)):
+        return None
+    respondent = None
+    if ref:
+        respondent, _created = Respondent.objects.get_or_create(
+            organisation_id=org, external_ref=ref
+        )
+    else:
+        respondent = Respondent.objects.create(organisation_id=org)
+    if contact and (contact.email or contact.phone or contact.name):
+        Contact.objects.update_or_create(
+            respondent=respondent,
+            defaults={
+                "email": contact.email.strip().lower(),
+                "name": contact.name,
+                "phone": contact.phone,
+            },
+        )
+    return respondent
+
+
+def _record_consents(respondent: Respondent | None, answers: list[CleanAnswer]) -> None:
+    if respondent is None:
+        return
+    consent = {
+        a.question.kind: bool(a.number) for a in answers if a.question.kind.startswith("consent")
+    }
+    if not consent:
+        return
+    updates = {}
+    if QuestionKind.CONSENT_CONTACT in consent:
+        updates["may_contact"] = consent[QuestionKind.CONSENT_CONTACT]
+    if QuestionKind.CONSENT_UPDATES in consent:
+        updates["may_tell_changes"] = consent[QuestionKind.CONSENT_UPDATES]
+    Contact.objects.update_or_create(respondent=respondent, defaults=updates)
+
+
+def mark_awaiting_analysis(*, response_id: int) -> int:
+    """The analysis engine is not built yet: queued text waits for it. Idempotent."""
+    return Answer.objects.filter(
+        response_id=response_id, analysis_state=AnalysisState.QUEUED
+    ).update(analysis_state=AnalysisState.WAITING)

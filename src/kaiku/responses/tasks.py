@@ -1,0 +1,10 @@
+"""Background tasks for responses; each takes ids and calls one service."""
+
+from celery import shared_task
+
+from kaiku.responses import services
+
+
+@shared_task(name="responses.analyse_response", acks_late=True)
+def analyse_response_task(response_id: int) -> None:
+    services.mark_awaiting_analysis(response_id=response_id)

@@ -1,0 +1,116 @@
+"""JSON API for the survey builder: /api/v1/surveys and questions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router, Status
+
+from kaiku.organisations.permissions import actor_of, api_editor, api_reader
+from kaiku.surveys import selectors, services
+from kaiku.surveys.models import Survey
+from kaiku.surveys.schemas import (
+    MoveIn,
+    QuestionIn,
+    QuestionOut,
+    StatusIn,
+    SurveyIn,
+    SurveyOut,
+    SurveyPatch,
+    SurveySummary,
+)
+
+router = Router(tags=["surveys"])
+
+
+def _question_spec(payload: QuestionIn) -> services.QuestionSpec:
+    data = payload.dict()
+    return services.QuestionSpec(
+        **{**data, "kind": str(payload.kind), "condition": data["condition"] or None}
+    )
+
+
+def _out(request: HttpRequest, survey: Survey) -> dict[str, Any]:
+    survey = selectors.survey(actor_of(request).organisation, survey.pk)
+    path = reverse("respond:answer", kwargs={"token": survey.public_token})
+    return {
+        **{f: getattr(survey, f) for f in ("id", "name", "journey_id", "mode", "status")},
+        **{f: getattr(survey, f) for f in ("languages", "title", "intro", "thanks")},
+        "touchpoint_ids": sorted(t.pk for t in survey.touchpoints.all()),
+        "public_url": request.build_absolute_uri(path),
+        "questions": list(survey.questions.all()),
+    }
+
+
+@router.get("/surveys", response=list[SurveySummary], auth=api_reader())
+def list_surveys(request: HttpRequest) -> Any:
+    return selectors.surveys(actor_of(request).organisation)
+
+
+@router.post("/surveys", response={201: SurveyOut}, auth=api_editor())
+def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
+    spec = services.SurveySpec(
+        **{
+            **payload.dict(exclude={"questions"}),
+            "mode": str(payload.mode),
+            "questions": [_question_spec(q) for q in payload.questions],
+        }
+    )
+    survey = services.create_survey(actor=actor_of(request), spec=spec)
+    return Status(201, _out(request, survey))
+
+
+@router.get("/surveys/{survey_id}", response=SurveyOut, auth=api_reader())
+def get_survey(request: HttpRequest, survey_id: int) -> Any:
+    return _out(request, selectors.survey(actor_of(request).organisation, survey_id))
+
+
+@router.patch("/surveys/{survey_id}", response=SurveyOut, auth=api_editor())
+def update_survey(request: HttpRequest, survey_id: int, payload: SurveyPatch) -> Any:
+    actor = actor_of(request)
+    survey = selectors.survey(actor.organisation, survey_id)
+    services.update_survey(actor=actor, survey=survey, **payload.dict(exclude_unset=True))
+    return _out(request, survey)
+
+
+@router.post("/surveys/{survey_id}/status", response=SurveyOut, auth=api_editor())
+def set_status(request: HttpRequest, survey_id: int, payload: StatusIn) -> Any:
+    actor = actor_of(request)
+    survey = selectors.survey(actor.organisation, survey_id)
+    services.set_status(actor=actor, survey=survey, status=str(payload.status))
+    return _out(request, survey)
+
+
+@router.post("/surveys/{survey_id}/questions", response={201: QuestionOut}, auth=api_editor())
+def add_question(request: HttpRequest, survey_id: int, payload: QuestionIn) -> Any:
+    actor = actor_of(request)
+    survey = selectors.survey(actor.organisation, survey_id)
+    return Status(
+        201, services.add_question(actor=actor, survey=survey, spec=_question_spec(payload))
+    )
+
+
+@router.patch("/questions/{question_id}", response=QuestionOut, auth=api_editor())
+def update_question(request: HttpRequest, question_id: int, payload: QuestionIn) -> Any:
+    actor = actor_of(request)
+    question = selectors.question(actor.organisation, question_id)
+    return services.update_question(actor=actor, question=question, spec=_question_spec(payload))
+
+
+@router.post("/questions/{question_id}/move", response=list[QuestionOut], auth=api_editor())
+def move_question(request: HttpRequest, question_id: int, payload: MoveIn) -> Any:
+    actor = actor_of(request)
+    question = selectors.question(actor.organisation, question_id)
+    services.move_question(actor=actor, question=question, offset=payload.offset)
+    return list(question.survey.questions.order_by("position"))
+
+
+@router.delete("/questions/{question_id}", response={204: None}, auth=api_editor())
+def delete_question(request: HttpRequest, question_id: int) -> Any:
+    actor = actor_of(request)
+    services.delete_question(
+        actor=actor, question=selectors.question(actor.organisation, question_id)
+    )
+    return Status(204, None)

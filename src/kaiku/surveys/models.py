@@ -1,0 +1,159 @@
+"""Surveys: typed questions in fi/sv/en, asked at the touchpoints of one journey."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaiku.journeys.models import Journey, Touchpoint
+from kaiku.organisations.models import Organisation
+
+LANGUAGES = ("fi", "sv", "en")
+
+
+class QuestionKind(models.TextChoices):
+    NPS = "nps", _("Likelihood to recommend (NPS 0–10)")
+    CSAT = "csat", _("Satisfaction (CSAT 1–5)")
+    EASE = "ease", _("Ease (CES 1–7)")
+    EFFECTIVENESS = "effectiveness", _("Effectiveness (1–7)")
+    OVERALL = "overall", _("Overall satisfaction (1–5)")
+    EMOTION = "emotion", _("Emotions with intensity")
+    EMOTION_CURVE = "emotion_curve", _("Emotion along the journey")
+    TEXT = "text", _("Free text")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
+    CONSENT_CONTACT = "consent_contact", _("Consent: may we contact you")
+    CONSENT_UPDATES = "consent_updates", _("Consent: may we tell you what changed")
+
+
+# The numeric scale of each scored kind: (lowest, highest).
+SCALES: dict[str, tuple[int, int]] = {
+    QuestionKind.NPS: (0, 10),
+    QuestionKind.CSAT: (1, 5),
+    QuestionKind.EASE: (1, 7),
+    QuestionKind.EFFECTIVENESS: (1, 7),
+    QuestionKind.OVERALL: (1, 5),
+}
+CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
+CONSENT_KINDS = {QuestionKind.CONSENT_CONTACT, QuestionKind.CONSENT_UPDATES}
+CURVE_RANGE = (-3, 3)
+INTENSITY_RANGE = (1, 3)
+
+
+class Emotion(models.TextChoices):
+    """Plutchik's eight, plus neutral."""
+
+    JOY = "joy", _("Joy")
+    TRUST = "trust", _("Trust")
+    FEAR = "fear", _("Fear")
+    SURPRISE = "surprise", _("Surprise")
+    SADNESS = "sadness", _("Sadness")
+    DISGUST = "disgust", _("Disgust")
+    ANGER = "anger", _("Anger")
+    ANTICIPATION = "anticipation", _("Anticipation")
+    NEUTRAL = "neutral", _("Neutral")
+
+
+class SurveyStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class SurveyMode(models.TextChoices):
+    CUSTOMER = "customer", _("Customer")
+    EMPLOYEE = "employee", _("Employee")
+
+
+def _public_token() -> str:
+    return secrets.token_urlsafe(9)
+
+
+class Survey(models.Model):
+    """What is asked at some touchpoints of one journey; texts are {language: text}."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="surveys")
+    journey = models.ForeignKey(Journey, on_delete=models.PROTECT, related_name="surveys")
+    touchpoints = models.ManyToManyField(Touchpoint, related_name="surveys")
+    name = models.CharField(_("name"), max_length=settings.KAIKU_NAME_MAX)
+    mode = models.CharField(max_length=16, choices=SurveyMode.choices, default=SurveyMode.CUSTOMER)
+    status = models.CharField(
+        max_length=16, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT
+    )
+    languages = models.JSONField(default=list)
+    title = models.JSONField(default=dict)
+    intro = models.JSONField(default=dict, blank=True)
+    thanks = models.JSONField(default=dict, blank=True)
+    public_token = models.CharField(max_length=32, unique=True, default=_public_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SurveyStatus.OPEN
+
+    def text(self, field: str, language: str) -> str:
+        return localised(getattr(self, field), language, self.languages)
+
+
+class Question(models.Model):
+    """One question; `key` names it in the API and in conditions.
+
+    `options` holds choices for choice kinds: [{"value": "...", "label": {"fi": ...}}].
+    `condition` shows the question only when an earlier answer matches:
+    {"question": key, "op": "lte" | "gte" | "eq" | "in", "value": ...}.
+    """
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(max_length=50)
+    kind = models.CharField(max_length=20, choices=QuestionKind.choices)
+    position = models.PositiveIntegerField()
+    text = models.JSONField(default=dict)
+    help_text = models.JSONField(default=dict, blank=True)
+    required = models.BooleanField(default=False)
+    options = models.JSONField(default=list, blank=True)
+    condition = models.JSONField(null=True, blank=True)
+    max_length = models.PositiveIntegerField(default=2000)
+
+    class Meta:
+        ordering = ["survey_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "key"], name="question_unique_key"),
+            models.UniqueConstraint(fields=["survey", "position"], name="question_unique_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def label(self, language: str) -> str:
+        return localised(self.text, language, self.survey.languages)
+
+    def option_label(self, value: str, language: str) -> str:
+        for option in self.options:
+            if option["value"] == value:
+                return localised(option.get("label", {}), language, self.survey.languages)
+        return value
+
+    @property
+    def scale(self) -> tuple[int, int] | None:
+        return SCALES.get(self.kind)
+
+
+def localised(texts: dict[str, str], language: str, fallbacks: list[str] | tuple[str, ...]) -> str:
+    """The text in `language`, else in the survey's first language that has one."""
+    if texts.get(language):
+        return texts[language]
+    for other in [*fallbacks, *LANGUAGES]:
+        if texts.get(other):
+            return texts[other]
+    return ""

@@ -1,0 +1,99 @@
+"""API schemas for surveys and their questions."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ninja import Field, Schema
+
+from kaiku.surveys.models import QuestionKind, SurveyMode, SurveyStatus
+
+Language = Literal["fi", "sv", "en"]
+Texts = dict[Language, str]
+
+
+class OptionIn(Schema):
+    value: str = Field(min_length=1, max_length=100)
+    label: Texts
+
+
+class ConditionIn(Schema):
+    question: str = Field(description="The key of an earlier question.")
+    op: Literal["eq", "lte", "gte", "in"] = "eq"
+    value: Any
+
+
+class QuestionIn(Schema):
+    kind: QuestionKind
+    key: str = Field("", max_length=50, description="Stable name; made from the kind if empty.")
+    text: Texts
+    help_text: Texts = {}
+    required: bool = False
+    options: list[OptionIn] = []
+    condition: ConditionIn | None = None
+    max_length: int = Field(2000, ge=1, le=10_000)
+
+
+class SurveyIn(Schema):
+    name: str = Field(min_length=1, max_length=200)
+    journey_id: int
+    mode: SurveyMode = SurveyMode.CUSTOMER
+    languages: list[Language] = Field(["fi"], min_length=1)
+    title: Texts
+    intro: Texts = {}
+    thanks: Texts = {}
+    touchpoint_ids: list[int] = []
+    questions: list[QuestionIn] = Field([], max_length=60)
+
+
+class SurveyPatch(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    languages: list[Language] | None = None
+    title: Texts | None = None
+    intro: Texts | None = None
+    thanks: Texts | None = None
+    touchpoint_ids: list[int] | None = None
+
+
+class StatusIn(Schema):
+    status: SurveyStatus
+
+
+class MoveIn(Schema):
+    offset: int = Field(description="-1 moves the question earlier, 1 later.")
+
+
+class QuestionOut(Schema):
+    id: int
+    key: str
+    kind: QuestionKind
+    position: int
+    text: dict[str, str]
+    help_text: dict[str, str]
+    required: bool
+    options: list[dict[str, Any]]
+    condition: dict[str, Any] | None
+    max_length: int
+
+
+class SurveyOut(Schema):
+    id: int
+    name: str
+    journey_id: int
+    mode: SurveyMode
+    status: SurveyStatus
+    languages: list[str]
+    title: dict[str, str]
+    intro: dict[str, str]
+    thanks: dict[str, str]
+    touchpoint_ids: list[int]
+    public_url: str
+    questions: list[QuestionOut]
+
+
+class SurveySummary(Schema):
+    id: int
+    name: str
+    journey_id: int
+    status: SurveyStatus
+    response_count: int
