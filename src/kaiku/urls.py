@@ -48,6 +48,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("s/", include("kaiku.responses.public_urls")),
     path("journeys/", include("kaiku.journeys.urls")),
+    path("surveys/", include("kaiku.surveys.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("api/", api.urls),

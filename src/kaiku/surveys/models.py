@@ -138,6 +138,11 @@ class Question(models.Model):
     def label(self, language: str) -> str:
         return localised(self.text, language, self.survey.languages)
 
+    @property
+    def main_label(self) -> str:
+        """The question in the survey's main language, for the back office."""
+        return self.label(self.survey.languages[0] if self.survey.languages else "fi")
+
     def option_label(self, value: str, language: str) -> str:
         for option in self.options:
             if option["value"] == value:

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from kaiku.surveys import views
+
+app_name = "surveys"
+urlpatterns = [
+    path("", views.survey_list, name="list"),
+    path("new/", views.survey_create, name="create"),
+    path("<int:survey_id>/", views.survey_detail, name="detail"),
+    path("<int:survey_id>/edit/", views.survey_edit, name="edit"),
+    path("<int:survey_id>/touchpoints/", views.survey_touchpoints, name="touchpoints"),
+    path("<int:survey_id>/status/", views.survey_status, name="status"),
+    path("<int:survey_id>/questions/new/", views.question_add, name="question_add"),
+    path("<int:survey_id>/qr.png", views.survey_qr, {"fmt": "png"}, name="qr_png"),
+    path("<int:survey_id>/qr.svg", views.survey_qr, {"fmt": "svg"}, name="qr_svg"),
+    path("questions/<int:question_id>/edit/", views.question_edit, name="question_edit"),
+    path("questions/<int:question_id>/move/", views.question_move, name="question_move"),
+    path("questions/<int:question_id>/delete/", views.question_delete, name="question_delete"),
+]
