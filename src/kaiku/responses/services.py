@@ -201,6 +201,11 @@ def _save(submission: Submission, checked: Checked) -> Response:
 
 
 def save_answers(response: Response, answers: list[CleanAnswer]) -> None:
+    save_answers_bulk([(response, answers)])
+
+
+def save_answers_bulk(items: list[tuple[Response, list[CleanAnswer]]]) -> list[int]:
+    """Answers of saved responses, in a few bulk inserts; the ids of responses with text."""
     rows = [
         Answer(
             response=response,
@@ -211,15 +216,18 @@ def save_answers(response: Response, answers: list[CleanAnswer]) -> None:
             choices=a.choices,
             analysis_state=AnalysisState.QUEUED if a.text else AnalysisState.NONE,
         )
+        for response, answers in items
         for a in answers
     ]
-    Answer.objects.bulk_create(rows)
+    Answer.objects.bulk_create(rows, batch_size=2000)
+    cleaned = [a for _response, answers in items for a in answers]
     emotions, points = [], []
-    for row, clean in zip(rows, answers, strict=True):
+    for row, clean in zip(rows, cleaned, strict=True):
         emotions += [EmotionAnswer(answer=row, emotion=e, intensity=i) for e, i in clean.emotions]
         points += [CurvePoint(answer=row, stage_id=s, score=v, word=w) for s, v, w in clean.curve]
-    EmotionAnswer.objects.bulk_create(emotions)
-    CurvePoint.objects.bulk_create(points)
+    EmotionAnswer.objects.bulk_create(emotions, batch_size=2000)
+    CurvePoint.objects.bulk_create(points, batch_size=2000)
+    return sorted({row.response_id for row in rows if row.text})
 
 
 def _respondent(submission: Submission) -> Respondent | None:
@@ -263,8 +271,8 @@ def _record_consents(respondent: Respondent | None, answers: list[CleanAnswer]) 
     Contact.objects.update_or_create(respondent=respondent, defaults=updates)
 
 
-def mark_awaiting_analysis(*, response_id: int) -> int:
+def mark_awaiting_analysis(*, response_ids: list[int]) -> int:
     """The analysis engine is not built yet: queued text waits for it. Idempotent."""
     return Answer.objects.filter(
-        response_id=response_id, analysis_state=AnalysisState.QUEUED
+        response_id__in=response_ids, analysis_state=AnalysisState.QUEUED
     ).update(analysis_state=AnalysisState.WAITING)

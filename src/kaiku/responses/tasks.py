@@ -7,4 +7,9 @@ from kaiku.responses import services
 
 @shared_task(name="responses.analyse_response", acks_late=True)
 def analyse_response_task(response_id: int) -> None:
-    services.mark_awaiting_analysis(response_id=response_id)
+    services.mark_awaiting_analysis(response_ids=[response_id])
+
+
+@shared_task(name="responses.analyse_responses", acks_late=True)
+def analyse_responses_task(response_ids: list[int]) -> None:
+    services.mark_awaiting_analysis(response_ids=response_ids)

@@ -1,0 +1,477 @@
+"""Importing past feedback from CSV or XLSX: streamed row by row in constant memory,
+checked against the survey, saved in batches. A bad row is reported (row number,
+column, reason) and skipped; every good row is kept. A dry run checks and saves nothing.
+
+Columns map to fields (`submitted_at`, `experienced_at`, `touchpoint`, `channel`,
+`segment`, `team`, `respondent_ref`, `email`, `language`, `idempotency_key`) and to
+answers by question key. By default a column maps to the field or question of its
+own name. Cell formats by question kind: a number for scales; `joy:2; anger` for
+emotions; `<stage id>:<score>; ...` for the emotion curve; `a; b` for multiple
+choice; yes/no for consents; text as it is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
+from kaiku.organisations.models import Team
+from kaiku.responses.answers import CleanAnswer, clean_answers
+from kaiku.responses.models import Contact, Respondent, Response, Source
+from kaiku.responses.services import save_answers_bulk
+from kaiku.surveys.models import CONSENT_KINDS, LANGUAGES, Question, QuestionKind, Survey
+
+FIELDS = (
+    "submitted_at",
+    "experienced_at",
+    "touchpoint",
+    "channel",
+    "segment",
+    "team",
+    "respondent_ref",
+    "email",
+    "language",
+    "idempotency_key",
+)
+MAX_CELL = 10_000
+MAX_KEPT_ERRORS = 1_000
+PREVIEW_ROWS = 20
+FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
+DATE_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M", "%d.%m.%Y", "%Y-%m-%d")
+# A CSV cell may hold up to this much before the reader itself gives up; longer
+# cells are still read whole and then refused with a clear reason.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported (no header, unknown format, bad mapping)."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    dry_run: bool
+    rows: int = 0
+    imported: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    # Sees every rejected row, where `errors` keeps only the first ones.
+    error_sink: Callable[[RowError], None] | None = None
+
+    def reject(self, row: int, column: str, reason: str) -> None:
+        self.rejected += 1
+        error = RowError(row, column, reason)
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(error)
+        if self.error_sink is not None:
+            self.error_sink(error)
+
+
+# Reading -------------------------------------------------------------------------
+
+
+def read_table(
+    stream: IO[bytes], filename: str
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The header and an iterator of (row number, cells); row 1 is the header."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(stream)
+    if suffix in (".csv", ".txt", ".tsv", ""):
+        return _read_csv(stream)
+    raise ImportFileError(_("Unknown file type %(s)s; use CSV or XLSX.") % {"s": suffix})
+
+
+def _read_csv(stream: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    # Undecodable bytes become lone surrogates, so one bad row is reported and
+    # the rest of the file still reads.
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    first = text.readline()
+    if not first.strip():
+        raise ImportFileError(_("The file is empty."))
+    try:
+        dialect: Any = csv.Sniffer().sniff(first, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(itertools.chain([first], text), dialect)
+    header = [h.strip() for h in next(reader)]
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        # Numbered as a spreadsheet shows them: the header is row 1.
+        number = 1
+        while True:
+            number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise ImportFileError(_("Row %(n)d: %(e)s") % {"n": number, "e": exc}) from exc
+            if cells:
+                yield number, cells
+
+    return header, rows()
+
+
+def _read_xlsx(stream: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(stream, read_only=True, data_only=False).worksheets[0]
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(_("Cannot read the XLSX file: %(e)s") % {"e": exc}) from exc
+    values = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell_text(v).strip() for v in next(values)]
+    except StopIteration:
+        raise ImportFileError(_("The file is empty.")) from None
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, row in enumerate(values, start=2):
+            cells = [_cell_text(v) for v in row]
+            if any(cells):
+                yield number, cells
+
+    return header, rows()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# Checking and saving --------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    response: Response
+    answers: list[CleanAnswer]
+    respondent_ref: str
+    email: str
+
+
+class Importer:
+    """Imports rows into one survey; `run` returns the report."""
+
+    def __init__(
+        self,
+        survey: Survey,
+        header: list[str],
+        mapping: Mapping[str, str] | None = None,
+        *,
+        dry_run: bool = False,
+        batch_size: int = 1000,
+        is_demo: bool = False,
+        on_progress: Callable[[int], None] | None = None,
+        error_sink: Callable[[RowError], None] | None = None,
+    ) -> None:
+        self.survey = survey
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.is_demo = is_demo
+        self.on_progress = on_progress
+        self.questions = list(survey.questions.all())
+        self.by_key = {q.key: q for q in self.questions}
+        self.columns = self._columns(header, mapping or {})
+        self.report = ImportReport(dry_run=dry_run, error_sink=error_sink)
+        self.report.ignored_columns = [h for h in header if h and h not in self.columns.values()]
+        org = survey.organisation_id
+        touchpoints = Touchpoint.objects.filter(surveys=survey)
+        self.touchpoints = {str(t.pk): t.pk for t in touchpoints}
+        self.touchpoints.update({t.name.casefold(): t.pk for t in touchpoints})
+        self.segments = {
+            s.name.casefold(): s.pk for s in Segment.objects.filter(organisation_id=org)
+        }
+        self.teams = {t.name.casefold(): t.pk for t in Team.objects.filter(organisation_id=org)}
+        self.stage_ids = set(
+            Stage.objects.filter(journey_id=survey.journey_id).values_list("pk", flat=True)
+        )
+        self.seen_keys: set[str] = set()
+
+    def _columns(self, header: list[str], mapping: Mapping[str, str]) -> dict[str, int]:
+        """target (field or question key) → column index."""
+        index = {name: i for i, name in enumerate(header) if name}
+        targets = set(FIELDS) | set(self.by_key)
+        unknown = [t for t in mapping if t not in targets]
+        if unknown:
+            raise ImportFileError(
+                _("Unknown targets in the mapping: %(t)s.") % {"t": ", ".join(unknown)}
+            )
+        missing = [c for c in mapping.values() if c not in index]
+        if missing:
+            raise ImportFileError(
+                _("No such columns in the file: %(c)s.") % {"c": ", ".join(missing)}
+            )
+        columns = {t: index[c] for t, c in mapping.items()}
+        for name, i in index.items():
+            target = name.removeprefix("answer.")
+            if target in targets and target not in columns and i not in columns.values():
+                columns[target] = i
+        if not any(t in self.by_key for t in columns):
+            raise ImportFileError(_("No column maps to a question of this survey."))
+        self.header = header
+        return columns
+
+    # The column name as the person sees it, for the report.
+    def _column_name(self, target: str) -> str:
+        return self.header[self.columns[target]] if target in self.columns else target
+
+    def run(self, rows: Iterable[tuple[int, list[str]]]) -> ImportReport:
+        batch: list[_Row] = []
+        for number, cells in rows:
+            self.report.rows += 1
+            row = self._check(number, cells)
+            if row is not None:
+                batch.append(row)
+                if len(self.report.preview) < PREVIEW_ROWS:
+                    self.report.preview.append(self._preview(row))
+            if len(batch) >= self.batch_size:
+                self._flush(batch)
+                batch = []
+            if self.on_progress and self.report.rows % 1000 == 0:
+                self.on_progress(self.report.rows)
+        self._flush(batch)
+        if self.on_progress:
+            self.on_progress(self.report.rows)
+        return self.report
+
+    def _check(self, number: int, cells: list[str]) -> _Row | None:
+        if len(cells) > len(self.header):
+            self.report.reject(number, "", _("The row has more cells than the header."))
+            return None
+        for i, cell in enumerate(cells):
+            problem = _cell_problem(cell)
+            if problem:
+                self.report.reject(number, self.header[i], problem)
+                return None
+        values = {t: cells[i].strip() if i < len(cells) else "" for t, i in self.columns.items()}
+        try:
+            fields = self._fields(values)
+        except _Bad as bad:
+            self.report.reject(number, self._column_name(bad.target), bad.reason)
+            return None
+        key = fields.pop("idempotency_key")
+        if key and (key in self.seen_keys):
+            self.report.duplicates += 1
+            return None
+        raw = {k: _raw(self.by_key[k], v) for k, v in values.items() if k in self.by_key and v}
+        answers, errors = clean_answers(self.questions, raw, self.stage_ids)
+        if errors:
+            target, reason = next(iter(errors.items()))
+            self.report.reject(number, self._column_name(target), reason)
+            return None
+        if not answers:
+            self.report.reject(number, "", _("The row has no answers."))
+            return None
+        if key:
+            self.seen_keys.add(key)
+        response = Response(
+            organisation_id=self.survey.organisation_id,
+            survey=self.survey,
+            source=Source.IMPORT,
+            idempotency_key=key,
+            is_demo=self.is_demo,
+            metadata={"import_row": number},
+            **fields,
+        )
+        return _Row(
+            number, response, answers, values.get("respondent_ref", ""), values.get("email", "")
+        )
+
+    def _fields(self, values: dict[str, str]) -> dict[str, Any]:
+        survey = self.survey
+        fields: dict[str, Any] = {
+            "submitted_at": _datetime(values.get("submitted_at", ""), "submitted_at")
+            or timezone.now(),
+            "experienced_at": _datetime(values.get("experienced_at", ""), "experienced_at"),
+            "language": values.get("language") or survey.languages[0],
+            "channel": values.get("channel", ""),
+            "idempotency_key": values.get("idempotency_key", "")[:200],
+        }
+        if fields["language"] not in LANGUAGES:
+            raise _Bad("language", _("Unknown language; use fi, sv or en."))
+        if fields["channel"] and fields["channel"] not in Channel.values:
+            raise _Bad("channel", _("Unknown channel %(v)r.") % {"v": fields["channel"]})
+        for target, lookup, attribute in (
+            ("touchpoint", self.touchpoints, "touchpoint_id"),
+            ("segment", self.segments, "segment_id"),
+            ("team", self.teams, "team_id"),
+        ):
+            value = values.get(target, "")
+            if value:
+                found = lookup.get(value.casefold())
+                if found is None:
+                    raise _Bad(target, _("Unknown %(what)s %(v)r.") % {"what": target, "v": value})
+                fields[attribute] = found
+        if fields["submitted_at"] > timezone.now() + timedelta(days=1):
+            raise _Bad("submitted_at", _("The date is in the future."))
+        return fields
+
+    def _preview(self, row: _Row) -> dict[str, Any]:
+        return {
+            "row": row.number,
+            "submitted_at": row.response.submitted_at.isoformat(),
+            "answers": {a.question.key: a.value for a in row.answers},
+        }
+
+    def _flush(self, batch: list[_Row]) -> None:
+        if not batch:
+            return
+        if self.dry_run:
+            self.report.imported += len(batch)
+            return
+        with transaction.atomic():
+            keys = [r.response.idempotency_key for r in batch if r.response.idempotency_key]
+            existing = (
+                set(
+                    Response.objects.filter(
+                        organisation_id=self.survey.organisation_id, idempotency_key__in=keys
+                    ).values_list("idempotency_key", flat=True)
+                )
+                if keys
+                else set()
+            )
+            fresh = [
+                r
+                for r in batch
+                if r.response.idempotency_key not in existing or not r.response.idempotency_key
+            ]
+            self.report.duplicates += len(batch) - len(fresh)
+            self._attach_respondents(fresh)
+            Response.objects.bulk_create([r.response for r in fresh])
+            text_ids = save_answers_bulk([(r.response, r.answers) for r in fresh])
+            if text_ids:
+                from kaiku.responses.tasks import analyse_responses_task
+
+                transaction.on_commit(lambda: analyse_responses_task.delay(text_ids))
+        self.report.imported += len(fresh)
+
+    def _attach_respondents(self, rows: list[_Row]) -> None:
+        org = self.survey.organisation_id
+        refs = {r.respondent_ref[:200] for r in rows if r.respondent_ref}
+        known = {
+            p.external_ref: p
+            for p in Respondent.objects.filter(organisation_id=org, external_ref__in=refs)
+        }
+        missing = [Respondent(organisation_id=org, external_ref=ref) for ref in refs - known.keys()]
+        Respondent.objects.bulk_create(missing)
+        known.update({p.external_ref: p for p in missing})
+        anonymous_with_email = []
+        for row in rows:
+            if row.respondent_ref:
+                row.response.respondent = known[row.respondent_ref[:200]]
+            elif row.email:
+                row.response.respondent = Respondent(organisation_id=org)
+                anonymous_with_email.append(row.response.respondent)
+        Respondent.objects.bulk_create(anonymous_with_email)
+        emails = {
+            row.response.respondent.pk: row.email.lower()
+            for row in rows
+            if row.email and row.response.respondent
+        }
+        have = set(
+            Contact.objects.filter(respondent_id__in=emails).values_list("respondent_id", flat=True)
+        )
+        Contact.objects.bulk_create(
+            [
+                Contact(respondent_id=pk, email=email)
+                for pk, email in emails.items()
+                if pk not in have
+            ]
+        )
+
+
+class _Bad(Exception):
+    def __init__(self, target: str, reason: str) -> None:
+        super().__init__(reason)
+        self.target, self.reason = target, reason
+
+
+def _cell_problem(cell: str) -> str:
+    if len(cell) > MAX_CELL:
+        return _("The cell is longer than %(n)d characters.") % {"n": MAX_CELL}
+    if any("\udc80" <= ch <= "\udcff" for ch in cell):
+        return _("The cell is not valid UTF-8 text; save the file as UTF-8.")
+    if cell.startswith(FORMULA_STARTS) or (cell.startswith("-") and not _is_number(cell)):
+        return _("The cell looks like a spreadsheet formula; formulas are not imported.")
+    if "\x00" in cell:
+        return _("The cell holds a NUL character.")
+    return ""
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+def _datetime(text: str, target: str) -> datetime | None:
+    if not text:
+        return None
+    parsed = parse_datetime(text.replace(" ", "T", 1)) if "-" in text[:5] else None
+    if parsed is None:
+        for fmt in DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise _Bad(
+            target,
+            _("Not a date: %(v)r; use 2026-11-23 14:05 or 23.11.2026 14:05.") % {"v": text[:40]},
+        )
+    return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
+
+
+def _raw(question: Question, value: str) -> Any:
+    """A cell as the raw answer `clean_answers` expects."""
+    kind = question.kind
+    parts = [p.strip() for p in value.replace(",", ";").split(";") if p.strip()]
+    if kind == QuestionKind.EMOTION:
+        emotions = []
+        for part in parts:
+            name, _sep, intensity = part.partition(":")
+            emotions.append({"emotion": name.strip().lower(), "intensity": intensity.strip() or 2})
+        return emotions
+    if kind == QuestionKind.EMOTION_CURVE:
+        points = []
+        for part in parts:
+            stage, _sep, score = part.partition(":")
+            points.append({"stage_id": stage.strip(), "score": score.strip()})
+        return points
+    if kind == QuestionKind.MULTIPLE_CHOICE:
+        return [p for p in (x.strip() for x in value.split(";")) if p]
+    if kind in CONSENT_KINDS:
+        return value
+    return value

@@ -1,0 +1,140 @@
+"""Importing past feedback: bad rows reported (row, column, reason), good rows kept."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from kaiku.responses.importing import ImportFileError, Importer, read_table
+from kaiku.responses.models import Answer, CurvePoint, EmotionAnswer, Response
+from tests.factories import make_organisation, make_survey
+
+pytestmark = pytest.mark.django_db
+
+
+def _survey():  # type: ignore[no-untyped-def]
+    organisation, _ = make_organisation()
+    return make_survey(
+        organisation, status="closed"
+    )  # imports take past feedback of closed surveys
+
+
+def _run(survey, data: bytes, name: str = "f.csv", **options: Any):  # type: ignore[no-untyped-def]
+    header, rows = read_table(io.BytesIO(data), name)
+    return Importer(survey, header, options.pop("mapping", None), **options).run(rows)
+
+
+def test_broken_rows_are_reported_and_good_rows_kept() -> None:
+    survey = _survey()
+    stage = survey.journey.stages.order_by("position").first()
+    big = "x" * 10_001
+    lines = [
+        "submitted_at;nps;what_happened;feeling;curve;touchpoint;idempotency_key",
+        f"2026-03-01 10:00;4;Jono oli pitkä;anger:3, sadness;{stage.pk}:-2;;k1",  # 2 good
+        "2026-03-01 10:05;kymmenen;;;;;k2",  # 3 wrong type
+        '2026-03-01 10:06;9;=HYPERLINK("http://x","klikkaa");;;;k3',  # 4 formula
+        f"2026-03-01 10:07;9;{big};;;;k4",  # 5 huge cell
+        "1.3.2026 10:08;10;;joy;;;k5",  # 6 good, Finnish date
+        "2026-03-01 10:09;8;;;;Nowhere;k6",  # 7 unknown touchpoint
+        "not a date;8;;;;;k7",  # 8 bad date
+        "2026-03-01 10:10;5",  # 9 good, short row
+        "2026-03-01 10:11;7;;;;;k1",  # 10 duplicate key within the file
+    ]
+    data = "\n".join(lines).encode() + b"\n2026-03-01 10:12;6;caf\xe9;;;;k8\n"  # 11 Latin-1 byte
+    report = _run(survey, data)
+    assert (report.rows, report.imported, report.rejected, report.duplicates) == (10, 3, 6, 1)
+    assert [(e.row, e.column) for e in report.errors] == [
+        (3, "nps"),
+        (4, "what_happened"),
+        (5, "what_happened"),
+        (7, "touchpoint"),
+        (8, "submitted_at"),
+        (11, "what_happened"),
+    ]
+    reasons = {e.row: e.reason for e in report.errors}
+    assert "formula" in reasons[4] and "longer than 10000" in reasons[5] and "UTF-8" in reasons[11]
+    assert Response.objects.filter(source="import").count() == 3
+    first = Response.objects.get(idempotency_key="k1")
+    assert first.submitted_at.month == 3 and first.metadata == {"import_row": 2}
+    assert set(EmotionAnswer.objects.values_list("emotion", "intensity")) == {
+        ("anger", 3),
+        ("sadness", 2),
+        ("joy", 2),
+    }
+    assert CurvePoint.objects.get().score == -2
+    assert Answer.objects.get(text="Jono oli pitkä").analysis_state in ("queued", "waiting")
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time() -> None:
+    survey = _survey()
+    data = b"nps,idempotency_key\n5,a\n6,b\n"
+    _run(survey, data)
+    again = _run(survey, data)
+    assert (again.imported, again.duplicates) == (0, 2)
+    assert Response.objects.count() == 2
+
+
+def test_dry_run_previews_and_saves_nothing() -> None:
+    survey = _survey()
+    report = _run(survey, b"nps,ease\n5,6\n11,2\n", dry_run=True)
+    assert (report.imported, report.rejected) == (1, 1)
+    assert report.preview[0]["answers"] == {"nps": 5, "ease": 6}
+    assert not Response.objects.exists()
+
+
+def test_column_mapping_and_missing_columns() -> None:
+    survey = _survey()
+    report = _run(
+        survey, b"Suositus;Pvm\n9;2026-01-02\n", mapping={"nps": "Suositus", "submitted_at": "Pvm"}
+    )
+    assert report.imported == 1
+    with pytest.raises(ImportFileError, match="No such columns"):
+        _run(survey, b"a;b\n1;2\n", mapping={"nps": "Suositus"})
+    with pytest.raises(ImportFileError, match="No column maps"):
+        _run(survey, b"a;b\n1;2\n")
+
+
+def test_xlsx_with_a_formula_cell(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    survey = _survey()
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["nps", "what_happened"])
+    sheet.append([3, "Lääkäri myöhästyi"])
+    sheet.append([4, '=HYPERLINK("http://evil","x")'])
+    sheet.append([7.0, None])
+    path = tmp_path / "old.xlsx"
+    book.save(path)
+    with path.open("rb") as stream:
+        report = _run(survey, stream.read(), "old.xlsx")
+    assert (report.imported, report.rejected) == (2, 1)
+    assert report.errors[0].row == 3 and "formula" in report.errors[0].reason
+
+
+def test_cli_imports_with_a_report_file(tmp_path: Path) -> None:
+    survey = _survey()
+    source = tmp_path / "vanhat.csv"
+    source.write_text("nps\n5\n99\n7\n", encoding="utf-8")
+    report = tmp_path / "hylatyt.csv"
+    out = io.StringIO()
+    call_command(
+        "import", str(source), survey=survey.pk, report=str(report), no_progress=True, stdout=out
+    )
+    assert "imported 2" in out.getvalue() and "rejected 1" in out.getvalue()
+    assert report.read_text().splitlines() == [
+        "row,column,reason",
+        "3,nps,Expected a number from 0 to 10.",
+    ]
+
+
+def test_cli_refuses_an_unknown_file_type(tmp_path: Path) -> None:
+    survey = _survey()
+    source = tmp_path / "data.pdf"
+    source.write_bytes(b"%PDF")
+    with pytest.raises(CommandError, match="Unknown file type"):
+        call_command("import", str(source), survey=survey.pk, no_progress=True)
