@@ -234,6 +234,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # In-process (eager) tasks would log every run at INFO; a worker still logs its own.
+    "loggers": {"celery.app.trace": {"level": "WARNING"}},
 }
 
 # Limits shared by forms, the API and the importer.

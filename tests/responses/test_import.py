@@ -138,3 +138,18 @@ def test_cli_refuses_an_unknown_file_type(tmp_path: Path) -> None:
     source.write_bytes(b"%PDF")
     with pytest.raises(CommandError, match="Unknown file type"):
         call_command("import", str(source), survey=survey.pk, no_progress=True)
+
+
+def test_respondents_and_contacts_are_linked_by_reference_and_email() -> None:
+    from kaiku.responses.models import Contact, Respondent
+
+    survey = _survey()
+    data = b"nps,respondent_ref,email\n5,crm-1,a@example.org\n6,crm-1,\n7,,b@example.org\n8,,\n"
+    report = _run(survey, data)
+    assert report.imported == 4
+    by_nps = {r.answers.get().number: r for r in Response.objects.all()}
+    assert by_nps[5].respondent == by_nps[6].respondent
+    assert by_nps[5].respondent.external_ref == "crm-1"  # type: ignore[union-attr]
+    assert by_nps[7].respondent.contact.email == "b@example.org"  # type: ignore[union-attr]
+    assert by_nps[8].respondent is None
+    assert Respondent.objects.count() == 2 and Contact.objects.count() == 2

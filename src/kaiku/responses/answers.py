@@ -31,6 +31,7 @@ from kaiku.surveys.models import (
 )
 
 MAX_WORD = 60
+EMOTIONS = frozenset(Emotion.values)
 
 
 @dataclass
@@ -188,7 +189,7 @@ def _emotions(value: Any) -> list[tuple[str, int]]:
     emotions: dict[str, int] = {}
     for item in items:
         name = item.get("emotion")
-        if name not in Emotion.values:
+        if name not in EMOTIONS:
             raise AnswerError(_("Unknown emotion %(v)r.") % {"v": name})
         emotions[name] = _integer(item.get("intensity", 2), *INTENSITY_RANGE)
     if Emotion.NEUTRAL in emotions and len(emotions) > 1:
