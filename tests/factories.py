@@ -181,5 +181,6 @@ def make_world() -> World:
         "survey_id": survey.pk,
         "question_id": survey.questions.get(key="what_happened").pk,
         "response_id": response.pk,
+        "kiosk_id": surveys.create_kiosk(actor=actor, survey=survey, name="Aula").pk,
     }
     return world

@@ -187,6 +187,8 @@ CACHES = {
 KAIKU_RATE_LIMITS = {
     "submit_per_ip": os.environ.get("KAIKU_RATE_SUBMIT_PER_IP", "30/60"),
     "submit_per_survey": os.environ.get("KAIKU_RATE_SUBMIT_PER_SURVEY", "3000/60"),
+    # A kiosk is one device that many people share: a tap every few seconds at most.
+    "kiosk_per_device": os.environ.get("KAIKU_RATE_KIOSK_PER_DEVICE", "20/60"),
 }
 # Request bodies: the batch API takes the most; single submissions are capped lower.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

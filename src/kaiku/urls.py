@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from kaiku.api import api
 from kaiku.core import views as core_views
 from kaiku.organisations.permissions import public, signed_in
+from kaiku.responses import kiosk_views
 
 auth_patterns = [
     path("login/", public(auth_views.LoginView.as_view()), name="login"),
@@ -47,6 +48,8 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("s/", include("kaiku.responses.public_urls")),
+    path("k/<str:token>/", kiosk_views.kiosk, name="kiosk"),
+    path("k/<str:token>/thanks/", kiosk_views.kiosk_thanks, name="kiosk_thanks"),
     path("journeys/", include("kaiku.journeys.urls")),
     path("surveys/", include("kaiku.surveys.urls")),
     path("organisation/", include("kaiku.organisations.urls")),

@@ -162,3 +162,32 @@ def localised(texts: dict[str, str], language: str, fallbacks: list[str] | tuple
         if texts.get(other):
             return texts[other]
     return ""
+
+
+def _kiosk_token() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Kiosk(models.Model):
+    """A shared device (tablet at the door) answering one survey at one touchpoint."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="kiosks")
+    touchpoint = models.ForeignKey(
+        Touchpoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="kiosks"
+    )
+    name = models.CharField(_("name"), max_length=settings.KAIKU_NAME_MAX)
+    token = models.CharField(max_length=32, unique=True, default=_kiosk_token)
+    language = models.CharField(max_length=8, default="fi")
+    reset_seconds = models.PositiveSmallIntegerField(default=6)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def tap_question(self) -> Question | None:
+        """The first scored question: the one a passer-by answers with one tap."""
+        return next((q for q in self.survey.questions.all() if q.scale is not None), None)

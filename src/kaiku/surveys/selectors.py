@@ -6,7 +6,7 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kaiku.organisations.models import Organisation
-from kaiku.surveys.models import Question, Survey
+from kaiku.surveys.models import Kiosk, Question, Survey
 
 
 def surveys(organisation: Organisation) -> QuerySet[Survey]:
@@ -33,3 +33,9 @@ def public_survey(token: str) -> Survey:
         "questions", "touchpoints"
     )
     return get_object_or_404(found, public_token=token)
+
+
+def kiosk(organisation: Organisation, kiosk_id: int) -> Kiosk:
+    return get_object_or_404(
+        Kiosk.objects.select_related("survey"), survey__organisation=organisation, pk=kiosk_id
+    )

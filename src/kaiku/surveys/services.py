@@ -18,6 +18,7 @@ from kaiku.organisations.actors import Actor
 from kaiku.surveys.models import (
     CHOICE_KINDS,
     LANGUAGES,
+    Kiosk,
     Question,
     QuestionKind,
     Survey,
@@ -359,3 +360,36 @@ def _check_condition(
         errors.add(path, _("Unknown operator; use eq, lte, gte or in."))
     if "value" not in condition:
         errors.add(path, _("A condition needs a value."))
+
+
+@transaction.atomic
+def create_kiosk(
+    *, actor: Actor, survey: Survey, name: str, touchpoint_id: int | None = None, language: str = ""
+) -> Kiosk:
+    _check_owned(actor, survey)
+    errors = Errors()
+    touchpoint = None
+    if touchpoint_id is not None:
+        touchpoint = survey.touchpoints.filter(pk=touchpoint_id).first()
+        if touchpoint is None:
+            errors.add("touchpoint_id", _("This survey is not asked at that touchpoint."))
+    language = language or survey.languages[0]
+    if language not in survey.languages:
+        errors.add("language", _("The survey has no texts in that language."))
+    kiosk = Kiosk(survey=survey, touchpoint=touchpoint, name=name.strip(), language=language)
+    errors.check_model(kiosk, "", exclude=["survey", "touchpoint", "token"])
+    if not any(q.scale is not None for q in survey.questions.all()):
+        errors.add("__all__", _("A kiosk needs a survey with a scale question to tap."))
+    errors.raise_if_any()
+    kiosk.save()
+    record(actor=actor, action="kiosk.create", obj=kiosk, after=snapshot(kiosk))
+    return kiosk
+
+
+@transaction.atomic
+def set_kiosk_active(*, actor: Actor, kiosk: Kiosk, active: bool) -> Kiosk:
+    _check_owned(actor, kiosk.survey)
+    kiosk.active = active
+    kiosk.save(update_fields=["active"])
+    record(actor=actor, action="kiosk.activate" if active else "kiosk.deactivate", obj=kiosk)
+    return kiosk

@@ -83,6 +83,10 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "link": public_link(request, survey),
         "statuses": SurveyStatus,
         "touchpoints_form": TouchpointsForm(initial={"touchpoints": touchpoints}, survey=survey),
+        "kiosks": [
+            (k, request.build_absolute_uri(reverse("kiosk", kwargs={"token": k.token})))
+            for k in survey.kiosks.select_related("touchpoint")
+        ],
     }
     return render(request, "surveys/detail.html", context)
 
@@ -243,3 +247,31 @@ def survey_qr(request: HttpRequest, survey_id: int, fmt: str) -> HttpResponse:
     name = f"kaiku-{survey.pk}{f'-tp{touchpoint_id}' if touchpoint_id else ''}.{fmt}"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     return response
+
+
+@requires(Role.ANALYST)
+@require_POST
+def kiosk_add(request: HttpRequest, survey_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    survey = selectors.survey(actor.organisation, survey_id)
+    touchpoint = request.POST.get("touchpoint_id", "")
+    try:
+        services.create_kiosk(
+            actor=actor,
+            survey=survey,
+            name=request.POST.get("name", ""),
+            touchpoint_id=int(touchpoint) if touchpoint.isdigit() else None,
+            language=request.POST.get("language", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("surveys:detail", survey_id=survey.pk)
+
+
+@requires(Role.ANALYST)
+@require_POST
+def kiosk_active(request: HttpRequest, kiosk_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    kiosk = selectors.kiosk(actor.organisation, kiosk_id)
+    services.set_kiosk_active(actor=actor, kiosk=kiosk, active=request.POST.get("active") == "1")
+    return redirect("surveys:detail", survey_id=kiosk.survey_id)
