@@ -71,7 +71,8 @@ def main() -> None:
     started = time.perf_counter()
     generate(source, options.rows)
     size = source.stat().st_size / 1e6
-    print(f"generated {options.rows:,} rows ({size:.0f} MB) in {time.perf_counter() - started:.1f} s")
+    took = time.perf_counter() - started
+    print(f"generated {options.rows:,} rows ({size:.0f} MB) in {took:.1f} s")
 
     import django
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from kaiku.responses.importing import ImportFileError, Importer, read_table
+from kaiku.responses.importing import Importer, ImportFileError, read_table
 from kaiku.responses.models import Answer, CurvePoint, EmotionAnswer, Response
 from tests.factories import make_organisation, make_survey
 

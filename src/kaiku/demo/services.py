@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from kaiku.demo.feedback import demo_surveys, generate_feedback
 from kaiku.demo.journeys import DEMO_JOURNEYS, DEMO_SEGMENTS, DEMO_TEAMS
 from kaiku.journeys import services as journeys
 from kaiku.organisations import services as organisations
@@ -54,27 +55,34 @@ def seed_demo() -> tuple[Organisation, list[DemoLogin]]:
     teams = {name: organisations.create_team(actor=actor, name=name) for name in DEMO_TEAMS}
     for segment in DEMO_SEGMENTS:
         journeys.create_segment(actor=actor, **segment)
+    made = []
     for journey in DEMO_JOURNEYS:
-        journeys.create_journey(
-            actor=actor,
-            name=journey["name"],
-            description=journey["description"],
-            stages=[
-                journeys.StageSpec(
-                    name=stage["name"],
-                    description=stage["description"],
-                    touchpoints=[
-                        journeys.TouchpointSpec(
-                            name=tp["name"],
-                            description=tp["description"],
-                            channel=tp["channel"],
-                            layer=tp["layer"],
-                            owner_team_id=teams[tp["owner_team"]].pk if tp["owner_team"] else None,
-                        )
-                        for tp in stage["touchpoints"]
-                    ],
-                )
-                for stage in journey["stages"]
-            ],
+        made.append(
+            journeys.create_journey(
+                actor=actor,
+                name=journey["name"],
+                description=journey["description"],
+                stages=[
+                    journeys.StageSpec(
+                        name=stage["name"],
+                        description=stage["description"],
+                        touchpoints=[
+                            journeys.TouchpointSpec(
+                                name=tp["name"],
+                                description=tp["description"],
+                                channel=tp["channel"],
+                                layer=tp["layer"],
+                                owner_team_id=teams[tp["owner_team"]].pk
+                                if tp["owner_team"]
+                                else None,
+                            )
+                            for tp in stage["touchpoints"]
+                        ],
+                    )
+                    for stage in journey["stages"]
+                ],
+            )
         )
+    for survey in demo_surveys(actor, made):
+        generate_feedback(survey)
     return organisation, logins

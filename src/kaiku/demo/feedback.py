@@ -1,0 +1,221 @@
+"""Demo surveys and generated feedback for the demo journeys. Every response is made
+up by a seeded random generator, labelled as demo data, and loaded through the real
+import engine; nothing here is real customer feedback."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from kaiku.journeys.models import Journey, Layer
+from kaiku.organisations.actors import Actor
+from kaiku.responses.importing import Importer
+from kaiku.surveys import services as surveys
+from kaiku.surveys.models import Survey
+
+DEMO_RESPONSES_PER_SURVEY = 1800
+SEED = 20261123
+
+# Where each demo path hurts: touchpoint name → how much worse it feels (0…1).
+PAIN = {
+    "Soitto ajanvaraukseen": 0.8,
+    "Odotus aulassa": 0.6,
+    "Lasku käynnistä": 0.4,
+    "Liitteiden toimittaminen": 0.7,
+    "Käsittelijän yhteydenotto": 0.5,
+    "Päätöskirje": 0.6,
+}
+# And where it delights.
+DELIGHT = {"Lääkärin vastaanotto": 0.6, "Ensimmäinen puhelu asiakaspalvelussa": 0.5}
+
+NEGATIVE_TEXTS = [
+    ("fi", "Jonotin puhelimessa yli puoli tuntia, eikä kukaan kertonut kauanko vielä menee."),
+    ("fi", "Jouduin kertomaan samat asiat kolmeen kertaan eri ihmisille."),
+    ("fi", "Ohjeet olivat sekavat ja lomake kaatui kesken täyttämisen."),
+    ("fi", "Kirjeestä ei saanut selvää, mitä minun pitäisi tehdä seuraavaksi."),
+    ("fi", "Odotusaika oli pitkä ja aulassa oli ahdasta ja levotonta."),
+    ("fi", "Tuntui, ettei kukaan oikeasti kuunnellut minua."),
+    ("fi", "Lasku tuli ennen kuin olin saanut edes tuloksia."),
+    ("sv", "Jag väntade länge i telefon och fick ingen information."),
+    ("en", "The letter was confusing and I had to call twice to understand it."),
+]
+POSITIVE_TEXTS = [
+    ("fi", "Lääkäri kuunteli rauhassa ja selitti kaiken ymmärrettävästi."),
+    ("fi", "Asiakaspalvelija oli lämmin ja otti osanottoni huomioon."),
+    ("fi", "Kaikki sujui nopeasti ja sain ajan samalle päivälle."),
+    ("fi", "Selkeät ohjeet, kiitos!"),
+    ("sv", "Vänligt bemötande och snabb hjälp."),
+    ("en", "Friendly staff and everything went smoothly."),
+]
+
+
+def demo_surveys(actor: Actor, journeys: list[Journey]) -> list[Survey]:
+    """One open survey per demo journey, asked at its customer-facing touchpoints."""
+    made = []
+    for journey in journeys:
+        sensitive = "kuoltua" in journey.name
+        touchpoints = [
+            t.pk
+            for stage in journey.stages.order_by("position")
+            for t in stage.touchpoints.order_by("position")
+            if t.layer in (Layer.CUSTOMER_ACTION, Layer.FRONTSTAGE)
+        ]
+        spec = surveys.SurveySpec(
+            name=f"{journey.name}: palaute",
+            journey_id=journey.pk,
+            languages=["fi", "sv", "en"],
+            title={
+                "fi": "Kerro, miltä asiointi tuntui",
+                "sv": "Berätta hur ärendet kändes",
+                "en": "Tell us how it felt",
+            },
+            intro={
+                "fi": "Vastaaminen vie noin minuutin. Vastaukset käsitellään luottamuksellisesti.",
+                "sv": "Det tar ungefär en minut. Svaren behandlas konfidentiellt.",
+                "en": "It takes about a minute. Answers are treated confidentially.",
+            },
+            touchpoint_ids=touchpoints,
+            questions=_questions(sensitive),
+        )
+        survey = surveys.create_survey(actor=actor, spec=spec)
+        surveys.set_status(actor=actor, survey=survey, status="open")
+        made.append(survey)
+    return made
+
+
+def _questions(sensitive: bool) -> list[surveys.QuestionSpec]:
+    q = surveys.QuestionSpec
+    first = (
+        # A grieving relative is not asked to recommend; they are asked if they were heard.
+        q(
+            kind="csat",
+            key="csat",
+            required=True,
+            text={
+                "fi": "Kuinka tyytyväinen olit saamaasi palveluun?",
+                "sv": "Hur nöjd var du med servicen?",
+                "en": "How satisfied were you with the service?",
+            },
+        )
+        if sensitive
+        else q(
+            kind="nps",
+            key="nps",
+            required=True,
+            text={
+                "fi": "Kuinka todennäköisesti suosittelisit meitä läheisellesi?",
+                "sv": "Hur sannolikt är det att du rekommenderar oss?",
+                "en": "How likely are you to recommend us?",
+            },
+        )
+    )
+    low = 2 if sensitive else 6
+    return [
+        first,
+        q(kind="ease", key="ease", text={
+            "fi": "Kuinka helppoa asiointi oli?", "sv": "Hur lätt var det?", "en": "How easy was it?"}),
+        q(kind="effectiveness", key="effectiveness", text={
+            "fi": "Saitko asiasi hoidettua?", "sv": "Fick du ditt ärende skött?",
+            "en": "Did you get what you needed?"}),
+        q(kind="emotion", key="feeling", text={
+            "fi": "Mitä tunsit asioidessasi?", "sv": "Vad kände du?", "en": "What did you feel?"}),
+        q(kind="emotion_curve", key="curve", text={
+            "fi": "Miltä kukin vaihe tuntui?", "sv": "Hur kändes varje skede?",
+            "en": "How did each stage feel?"}),
+        q(kind="text", key="what_happened", condition={"question": first.key, "op": "lte", "value": low},
+          text={"fi": "Mitä tapahtui? Mitä olisimme voineet tehdä toisin?",
+                "sv": "Vad hände? Vad kunde vi ha gjort annorlunda?",
+                "en": "What happened? What could we have done differently?"}),
+        q(kind="text", key="praise", text={
+            "fi": "Mikä onnistui erityisen hyvin?", "sv": "Vad fungerade särskilt bra?",
+            "en": "What went especially well?"}),
+        q(kind="consent_contact", key="may_contact", text={
+            "fi": "Saammeko ottaa sinuun yhteyttä palautteesi vuoksi?",
+            "sv": "Får vi kontakta dig om din respons?", "en": "May we contact you about your feedback?"}),
+    ]  # fmt: skip
+
+
+def generate_feedback(survey: Survey, count: int = DEMO_RESPONSES_PER_SURVEY) -> int:
+    """Made-up responses for a demo survey, loaded through the import engine."""
+    rng = random.Random(f"{SEED}-{survey.journey.name}")
+    touchpoints = list(
+        survey.touchpoints.select_related("stage").order_by("stage__position", "position")
+    )
+    stages = list(survey.journey.stages.order_by("position"))
+    first = survey.questions.order_by("position").first()
+    assert first is not None
+    header = ["submitted_at", "experienced_at", "touchpoint", "channel", "language", first.key,
+              "ease", "effectiveness", "feeling", "curve", "what_happened", "praise"]  # fmt: skip
+    now = timezone.now()
+    rows: list[tuple[int, list[str]]] = []
+    for number in range(2, count + 2):
+        touchpoint = rng.choice(touchpoints)
+        mood = (
+            rng.gauss(0.35, 0.45) - PAIN.get(touchpoint.name, 0) + DELIGHT.get(touchpoint.name, 0)
+        )
+        # A slow improvement over the half year, so that trends have something to show.
+        age_days = rng.uniform(0, 180)
+        mood += (180 - age_days) / 180 * 0.25
+        mood = max(-1.0, min(1.0, mood))
+        experienced = now - timedelta(days=age_days, hours=rng.uniform(0, 10))
+        submitted = experienced + timedelta(hours=rng.uniform(0.2, 30))
+        score = _scale(first.scale or (0, 10), mood, rng)
+        row = [
+            _stamp(min(submitted, now)),
+            _stamp(experienced),
+            touchpoint.name,
+            touchpoint.channel,
+            rng.choices(["fi", "sv", "en"], weights=[85, 10, 5])[0],
+            str(score),
+            str(_scale((1, 7), mood + rng.gauss(0, 0.25), rng)),
+            str(_scale((1, 7), mood + rng.gauss(0.1, 0.3), rng)),
+            _emotions(mood, rng),
+            _curve(stages, touchpoint.stage_id, mood, rng),
+            _text(NEGATIVE_TEXTS, rng) if mood < -0.1 and rng.random() < 0.55 else "",
+            _text(POSITIVE_TEXTS, rng) if mood > 0.4 and rng.random() < 0.3 else "",
+        ]
+        rows.append((number, row))
+    report = Importer(survey, header, is_demo=True).run(rows)
+    assert report.rejected == 0, report.errors[:3]
+    return report.imported
+
+
+def _scale(bounds: tuple[int, int], mood: float, rng: random.Random) -> int:
+    low, high = bounds
+    value = low + (mood + 1) / 2 * (high - low) + rng.gauss(0, (high - low) * 0.08)
+    return max(low, min(high, round(value)))
+
+
+def _emotions(mood: float, rng: random.Random) -> str:
+    if rng.random() < 0.25:
+        return ""
+    if mood > 0.3:
+        pool = ["joy", "trust", "trust", "surprise", "anticipation"]
+    elif mood < -0.2:
+        pool = ["anger", "sadness", "fear", "disgust", "anger", "surprise"]
+    else:
+        return "neutral" if rng.random() < 0.5 else "anticipation:1"
+    chosen = rng.sample(pool, k=rng.choice([1, 1, 2]))
+    intensity = 3 if abs(mood) > 0.7 else 2 if abs(mood) > 0.35 else 1
+    return "; ".join(f"{e}:{intensity}" for e in dict.fromkeys(chosen))
+
+
+def _curve(stages: list[Any], at_stage: int, mood: float, rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return ""
+    points = []
+    for stage in stages:
+        base = mood * 2.2 if stage.pk == at_stage else rng.gauss(0.8, 1.0)
+        points.append(f"{stage.pk}:{max(-3, min(3, round(base)))}")
+    return "; ".join(points)
+
+
+def _text(texts: list[tuple[str, str]], rng: random.Random) -> str:
+    return rng.choice(texts)[1]
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat()
