@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PG_URL ?= postgres://postgres@127.0.0.1:5432/kaiku
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: install demo test lint typecheck pytest pytest-postgres messages clean
+.PHONY: install demo test lint typecheck browser-deps pytest pytest-postgres messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,7 @@ install: $(STAMP)
 demo: install
 	$(BIN)/kaiku demo
 
-test: install lint typecheck pytest pytest-postgres
+test: install lint typecheck browser-deps pytest pytest-postgres
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
@@ -26,6 +27,22 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy
+
+# The browser tests drive Debian's Chromium. Under CI=true they must run, so a missing
+# Chromium is installed with apt (as root); elsewhere they are skipped with the reason.
+browser-deps:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "browser-deps: Chromium is there ($(CHROMIUM))"; \
+	elif [ "$$CI" != "true" ]; then \
+		echo "browser-deps: no $(CHROMIUM); not installing it outside CI (the browser tests skip)"; \
+	elif [ "$$(id -u)" != "0" ]; then \
+		echo "browser-deps: CI=true but not root: cannot install Chromium with apt-get"; \
+	elif ! command -v apt-get >/dev/null 2>&1; then \
+		echo "browser-deps: CI=true but no apt-get: cannot install Chromium"; \
+	else \
+		echo "browser-deps: CI=true and no $(CHROMIUM): installing chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 pytest: install
 	@echo "== pytest on SQLite =="

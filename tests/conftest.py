@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,13 @@ from django.utils import translation
 
 from tests.services import REDIS_URL, redis_reachable, running_in_ci
 
+# The browser tests drive Debian's Chromium (`make browser-deps`); Playwright downloads none.
+CHROMIUM = "/usr/bin/chromium"
+
+
+def chromium_present() -> bool:
+    return os.access(CHROMIUM, os.X_OK)
+
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
     database = settings.DATABASES["default"]
@@ -17,6 +25,8 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [
         f"kaiku: database engine {database['ENGINE'].rsplit('.', 1)[-1]}",
         f"kaiku: Redis for the Celery worker tests at {REDIS_URL}: {redis}",
+        f"kaiku: Chromium for the browser tests at {CHROMIUM}: "
+        f"{'present' if chromium_present() else 'absent'}",
         f"kaiku: CI={'true' if running_in_ci() else 'false'}",
     ]
 
@@ -24,12 +34,18 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     vendor = settings.DATABASES["default"]["ENGINE"]
     redis_ok = redis_reachable()
+    chromium_ok = chromium_present()
     for item in items:
         if "postgres" in item.keywords and "postgresql" not in vendor:
             item.add_marker(pytest.mark.skip(reason="runs in the PostgreSQL pass (make test)"))
         # Under CI=true a missing Redis is not skipped: the test runs and fails.
         if "redis" in item.keywords and not redis_ok and not running_in_ci():
             item.add_marker(pytest.mark.skip(reason=f"no Redis at {REDIS_URL}"))
+        # Likewise a missing Chromium: skipped here, run (and failing) under CI=true.
+        if "browser" in item.keywords and not chromium_ok and not running_in_ci():
+            item.add_marker(
+                pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (make browser-deps under CI)")
+            )
 
 
 @pytest.fixture(autouse=True)

@@ -118,7 +118,7 @@ def check_submission(submission: Submission) -> Checked:
         add("source", _("Unknown source."))
     if submission.channel and submission.channel not in Channel.values:
         add("channel", _("Unknown channel %(v)r.") % {"v": submission.channel})
-    touchpoint_ids = set(survey.touchpoints.values_list("pk", flat=True))
+    touchpoint_ids = {t.pk for t in survey.touchpoints.all()}
     if submission.touchpoint_id is not None and submission.touchpoint_id not in touchpoint_ids:
         add("touchpoint_id", _("This survey is not asked at that touchpoint."))
     org = survey.organisation_id
@@ -153,11 +153,18 @@ def check_submission(submission: Submission) -> Checked:
         except ValidationError:
             add("contact.email", _("Enter a valid e-mail address."))
 
-    stage_ids = Stage.objects.filter(journey_id=survey.journey_id, archived_at__isnull=True)
     questions = list(survey.questions.all())
-    answers, answer_errors = clean_answers(
-        questions, submission.answers, stage_ids.values_list("pk", flat=True)
+    curve_answered = any(
+        q.kind == QuestionKind.EMOTION_CURVE and q.key in submission.answers for q in questions
     )
+    stage_ids = (
+        Stage.objects.filter(journey_id=survey.journey_id, archived_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+        if curve_answered
+        else []
+    )
+    answers, answer_errors = clean_answers(questions, submission.answers, stage_ids)
     for key, message in answer_errors.items():
         add(f"answers.{key}", message)
     if not answers and not answer_errors:

@@ -1,0 +1,171 @@
+"""The service blueprint in a real browser: Playwright driving Debian's Chromium.
+
+The browser speaks Finnish (the site's default language); the assertions read what a
+person sees on the page. Playwright's sync API runs an event loop in this thread, so the
+ORM calls made here need DJANGO_ALLOW_ASYNC_UNSAFE while it is active.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from kaiku.demo.journeys import DEMO_JOURNEYS
+from kaiku.demo.services import DemoLogin, seed_demo
+from kaiku.journeys.models import Journey, Stage
+from kaiku.organisations.models import Organisation
+from tests.conftest import CHROMIUM
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The blueprint's row headings, in Finnish, top to bottom.
+LAYER_HEADINGS = [
+    "Asiakkaan toiminta",
+    "Näkyvä palvelu (frontstage)",
+    "Taustapalvelu (backstage)",
+    "Tukiprosessit",
+]
+
+
+@pytest.fixture
+def demo() -> tuple[Organisation, list[DemoLogin]]:
+    return seed_demo()
+
+
+@pytest.fixture
+def journey(demo: tuple[Organisation, list[DemoLogin]]) -> Journey:
+    """The health-centre visit: the first demo journey in the seed data."""
+    return Journey.objects.get(organisation=demo[0], name=DEMO_JOURNEYS[0]["name"])
+
+
+@pytest.fixture
+def page(live_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
+        )
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 800}, locale="fi-FI"
+        )
+        context.set_default_timeout(10_000)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def sign_in(page: Page, login: DemoLogin) -> None:
+    page.goto("/accounts/login/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Kirjaudu Kaikuun")
+    page.get_by_label("Käyttäjätunnus tai sähköposti").fill(login.email)
+    page.get_by_label("Salasana").fill(login.password)
+    page.get_by_role("button", name="Kirjaudu sisään").click()
+    expect(page).to_have_url(re.compile(r"/journeys/$"))
+
+
+def stage_names(page: Page):
+    return page.locator("table.blueprint thead th.stage-head .stage-name")
+
+
+def demo_stage_names(journey: Journey) -> list[str]:
+    (spec,) = [j for j in DEMO_JOURNEYS if j["name"] == journey.name]
+    return [stage["name"] for stage in spec["stages"]]
+
+
+def test_sign_in_and_open_the_first_blueprint(page: Page, demo, tmp_path: Path) -> None:
+    organisation, logins = demo
+    sign_in(page, logins[0])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Palvelupolut")
+    expect(page.locator(".topbar .who")).to_contain_text("omistaja@demo.kaiku.fi")
+
+    cards = page.locator(".card-grid .card h2 a")
+    expect(cards).to_have_count(len(DEMO_JOURNEYS))
+    assert sorted(cards.all_inner_texts()) == sorted(j["name"] for j in DEMO_JOURNEYS)
+    first_name = cards.first.inner_text()
+    cards.first.click()
+
+    opened = Journey.objects.get(organisation=organisation, name=first_name)
+    expect(page).to_have_url(re.compile(rf"/journeys/{opened.pk}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(first_name)
+    names = demo_stage_names(opened)
+    assert len(names) >= 3
+    expect(stage_names(page)).to_have_text(names)
+    expect(page.locator("table.blueprint thead .stage-number")).to_have_text(
+        [str(n) for n in range(1, len(names) + 1)]
+    )
+    expect(page.locator("table.blueprint tbody th.layer-head")).to_have_text(LAYER_HEADINGS)
+    expect(page.locator("table.blueprint .touchpoint").first).to_be_visible()
+
+    page.screenshot(path=tmp_path / "blueprint.png", full_page=True)
+    assert (tmp_path / "blueprint.png").stat().st_size > 10_000
+
+
+def test_owner_moves_the_first_stage_later(page: Page, demo, journey: Journey) -> None:
+    _organisation, logins = demo
+    first, second, *rest = demo_stage_names(journey)
+    sign_in(page, logins[0])
+    page.goto(f"/journeys/{journey.pk}/")
+    expect(stage_names(page)).to_have_text([first, second, *rest])
+
+    first_head = page.locator("table.blueprint thead th.stage-head").first
+    # The first stage can only move later: no "move left" button there.
+    expect(first_head.get_by_role("button", name=f"Siirrä kohde {first} vasemmalle")).to_have_count(
+        0
+    )
+    first_head.get_by_role("button", name=f"Siirrä kohde {first} oikealle").click()
+
+    expect(stage_names(page)).to_have_text([second, first, *rest])
+    page.reload()
+    expect(stage_names(page)).to_have_text([second, first, *rest])
+    positions = dict(
+        Stage.objects.filter(journey=journey, name__in=[first, second]).values_list(
+            "name", "position"
+        )
+    )
+    assert positions == {second: 1, first: 2}
+
+
+def test_language_switch_changes_the_interface(page: Page, demo) -> None:
+    _organisation, logins = demo
+    sign_in(page, logins[0])
+    journeys_link = page.locator("nav.mainnav a").first
+    expect(journeys_link).to_have_text("Asiakaspolut")
+    expect(page.locator("html")).to_have_attribute("lang", "fi")
+
+    for code, nav_text, heading in [("en", "Journeys", "Service paths"), ("sv", "Kundresor", None)]:
+        language_form = page.locator("form:has(select#lang-switch)")
+        language_form.locator("select#lang-switch").select_option(code)
+        language_form.get_by_role("button").click()
+        expect(page.locator("html")).to_have_attribute("lang", code)
+        expect(journeys_link).to_have_text(nav_text)
+        expect(page.locator("select#lang-switch")).to_have_value(code)
+        if heading:
+            expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        # Still on the same page.
+        expect(page).to_have_url(re.compile(r"/journeys/$"))
+
+
+def test_viewer_sees_no_editing_buttons(page: Page, demo, journey: Journey) -> None:
+    _organisation, logins = demo
+    viewer = logins[2]
+    assert viewer.email == "katselija@demo.kaiku.fi"
+    sign_in(page, viewer)
+    page.goto(f"/journeys/{journey.pk}/")
+
+    # The blueprint itself is there for the viewer...
+    expect(stage_names(page)).to_have_text(demo_stage_names(journey))
+    expect(page.locator("table.blueprint .touchpoint").first).to_be_visible()
+    expect(page.get_by_role("button", name="Vie JSON")).to_be_visible()
+    # ...but nothing that changes it.
+    main = page.locator("main")
+    for name in ["Muokkaa", "Lisää vaihe", "Arkistoi"]:
+        expect(main.get_by_role("link", name=name, exact=True)).to_have_count(0)
+        expect(main.get_by_role("button", name=name, exact=True)).to_have_count(0)
+    expect(main.locator("form:has(input[name='direction'])")).to_have_count(0)
+    expect(main.locator(".tools, .icon-button, .add-touchpoint")).to_have_count(0)
