@@ -24,7 +24,7 @@ DOCUMENT_VERSION = 1
 
 def journeys(organisation: Organisation, *, archived: bool = False) -> QuerySet[Journey]:
     found = Journey.objects.filter(organisation=organisation, archived_at__isnull=not archived)
-    return found.annotate(
+    return found.order_by("name", "id").annotate(
         stage_count=Count("stages", filter=Q(stages__archived_at__isnull=True), distinct=True),
         touchpoint_count=Count(
             "stages__touchpoints",

@@ -26,7 +26,7 @@ from kaiku.responses import services
 from kaiku.responses.models import Source
 from kaiku.responses.webform import raw_from_form, shown_questions
 from kaiku.surveys.models import Survey, SurveyStatus
-from kaiku.surveys.selectors import public_survey
+from kaiku.surveys.selectors import public_survey, structure
 
 HONEYPOT = "website"
 _signer = signing.TimestampSigner(salt="kaiku.respond.started")
@@ -61,7 +61,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
 
 def _touchpoint_id(request: HttpRequest, survey: Survey) -> int | None:
     given = request.POST.get("tp") or request.GET.get("tp")
-    ids = {t.pk for t in survey.touchpoints.all()}
+    ids = structure(survey).touchpoint_ids
     if given and given.isdigit() and int(given) in ids:
         return int(given)
     return next(iter(ids)) if len(ids) == 1 else None
@@ -85,7 +85,7 @@ def _submit(
         page = render(request, "respond/limited.html", {"survey": survey, "wait": wait}, status=429)
         page["Retry-After"] = str(wait)
         return page
-    questions = list(survey.questions.all())
+    questions = list(structure(survey).questions)
     source = Source.QR if request.GET.get("src") == "qr" else Source.WEB
     submission = services.Submission(
         survey=survey,

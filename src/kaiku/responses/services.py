@@ -27,6 +27,7 @@ from kaiku.responses.models import (
     Source,
 )
 from kaiku.surveys.models import QuestionKind, Survey
+from kaiku.surveys.selectors import structure
 
 MAX_METADATA_BYTES = 8_000
 IDEMPOTENCY_KEY_MAX = 200
@@ -118,7 +119,8 @@ def check_submission(submission: Submission) -> Checked:
         add("source", _("Unknown source."))
     if submission.channel and submission.channel not in Channel.values:
         add("channel", _("Unknown channel %(v)r.") % {"v": submission.channel})
-    touchpoint_ids = {t.pk for t in survey.touchpoints.all()}
+    known = structure(survey)
+    touchpoint_ids = known.touchpoint_ids
     if submission.touchpoint_id is not None and submission.touchpoint_id not in touchpoint_ids:
         add("touchpoint_id", _("This survey is not asked at that touchpoint."))
     org = survey.organisation_id
@@ -153,7 +155,7 @@ def check_submission(submission: Submission) -> Checked:
         except ValidationError:
             add("contact.email", _("Enter a valid e-mail address."))
 
-    questions = list(survey.questions.all())
+    questions = list(known.questions)
     curve_answered = any(
         q.kind == QuestionKind.EMOTION_CURVE and q.key in submission.answers for q in questions
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -29,10 +32,36 @@ def question(organisation: Organisation, question_id: int) -> Question:
 
 def public_survey(token: str) -> Survey:
     """A survey by its public link token, whatever its status (the page says if closed)."""
-    found = Survey.objects.select_related("organisation", "journey").prefetch_related(
-        "questions", "touchpoints"
+    return get_object_or_404(Survey.objects.select_related("organisation"), public_token=token)
+
+
+@dataclass(frozen=True)
+class Structure:
+    """What a submission is checked against: the questions in order and the touchpoints."""
+
+    questions: tuple[Question, ...]
+    touchpoint_ids: frozenset[int]
+
+
+_structures: dict[int, tuple[datetime, Structure]] = {}
+_STRUCTURES_KEPT = 500
+
+
+def structure(survey: Survey) -> Structure:
+    """The survey's questions and touchpoints, cached per process until the survey's
+    `updated_at` changes (every builder change touches it): submissions then need no
+    queries for them."""
+    cached = _structures.get(survey.pk)
+    if cached is not None and cached[0] == survey.updated_at:
+        return cached[1]
+    found = Structure(
+        questions=tuple(Question.objects.filter(survey_id=survey.pk).order_by("position")),
+        touchpoint_ids=frozenset(survey.touchpoints.values_list("pk", flat=True)),
     )
-    return get_object_or_404(found, public_token=token)
+    if len(_structures) >= _STRUCTURES_KEPT:
+        _structures.clear()
+    _structures[survey.pk] = (survey.updated_at, found)
+    return found
 
 
 def kiosk(organisation: Organisation, kiosk_id: int) -> Kiosk:

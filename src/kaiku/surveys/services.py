@@ -155,6 +155,7 @@ def add_question(*, actor: Actor, survey: Survey, spec: QuestionSpec) -> Questio
     question.position = len(existing) + 1
     question.save()
     record(actor=actor, action="question.create", obj=question, after=snapshot(question))
+    _touch(survey)
     return question
 
 
@@ -186,6 +187,7 @@ def update_question(*, actor: Actor, question: Question, spec: QuestionSpec) -> 
     record(
         actor=actor, action="question.update", obj=question, before=before, after=snapshot(question)
     )
+    _touch(survey)
     return question
 
 
@@ -200,6 +202,7 @@ def delete_question(*, actor: Actor, question: Question) -> None:
     record(actor=actor, action="question.delete", obj=question, before=snapshot(question))
     question.delete()
     _renumber(survey)
+    _touch(survey)
 
 
 @transaction.atomic
@@ -216,6 +219,7 @@ def move_question(*, actor: Actor, question: Question, offset: int) -> None:
             raise ValidationError(_("A question must come after the question its condition reads."))
         keys_so_far.add(q.key)
     _renumber(survey, ordered)
+    _touch(survey)
 
 
 def _renumber(survey: Survey, ordered: list[Question] | None = None) -> None:
@@ -227,6 +231,11 @@ def _renumber(survey: Survey, ordered: list[Question] | None = None) -> None:
         Question.objects.filter(pk=q.pk).update(position=parked + number)
     for number, q in enumerate(ordered, start=1):
         Question.objects.filter(pk=q.pk).update(position=number)
+
+
+def _touch(survey: Survey) -> None:
+    # updated_at keys the cached survey structure that submissions are checked against.
+    survey.save(update_fields=["updated_at"])
 
 
 def _check_owned(actor: Actor, survey: Survey) -> None:
