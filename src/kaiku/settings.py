@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kaiku.journeys",
     "kaiku.surveys",
     "kaiku.responses",
+    "kaiku.invitations",
     "kaiku.demo",
     "ninja",
 ]
@@ -197,6 +198,11 @@ KAIKU_MAX_SUBMISSION_BYTES = 64 * 1024
 # A person needs a few seconds to answer; quicker form posts are taken for bots.
 KAIKU_MIN_FILL_SECONDS = float(os.environ.get("KAIKU_MIN_FILL_SECONDS", "3"))
 
+# E-mail invitations: links in e-mails need the public address; a person gets at
+# most one invitation in this many days.
+KAIKU_BASE_URL = os.environ.get("KAIKU_BASE_URL", "http://127.0.0.1:8000")
+KAIKU_CONTACT_CAP_DAYS = int(os.environ.get("KAIKU_CONTACT_CAP_DAYS", "30"))
+
 # Background work: Celery with a broker when one is configured; otherwise tasks run
 # in-process after the transaction commits, so the embedded default needs no service.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
@@ -208,6 +214,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# `celery -A kaiku beat` (or cron running `kaiku send_invitations`) sends what is due.
+CELERY_BEAT_SCHEDULE = {
+    "send-due-invitations": {"task": "invitations.send_due", "schedule": 60.0},
+}
 
 # Security headers; the CSP allows only what the app serves itself (no CDN).
 SESSION_COOKIE_HTTPONLY = True

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from kaiku.api import api
 from kaiku.core import views as core_views
+from kaiku.invitations import public_views as invitation_views
 from kaiku.organisations.permissions import public, signed_in
 from kaiku.responses import kiosk_views
 
@@ -49,6 +50,8 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("s/", include("kaiku.responses.public_urls")),
     path("k/<str:token>/", kiosk_views.kiosk, name="kiosk"),
+    path("i/<str:token>/", invitation_views.invitation, name="invitation"),
+    path("o/<str:token>/", invitation_views.opt_out, name="opt_out"),
     path("k/<str:token>/thanks/", kiosk_views.kiosk_thanks, name="kiosk_thanks"),
     path("journeys/", include("kaiku.journeys.urls")),
     path("surveys/", include("kaiku.surveys.urls")),

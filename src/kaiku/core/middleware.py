@@ -16,5 +16,5 @@ class ApiLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/") and "HTTP_ACCEPT_LANGUAGE" not in request.META:
             translation.activate("en")
-            request.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = "en"
         return self.get_response(request)

@@ -7,6 +7,7 @@ server ignores answers whose condition does not hold.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
@@ -23,7 +24,7 @@ from kaiku.core.ratelimit import check_public_submission
 from kaiku.journeys.models import Stage
 from kaiku.organisations.permissions import public
 from kaiku.responses import services
-from kaiku.responses.models import Source
+from kaiku.responses.models import Respondent, Source
 from kaiku.responses.webform import raw_from_form, shown_questions
 from kaiku.surveys.models import Survey, SurveyStatus
 from kaiku.surveys.selectors import public_survey, structure
@@ -47,16 +48,87 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     language = respondent_language(request, survey)
     with translation.override(language):
         if not survey.is_open:
-            return _not_open(request, survey, language)
-        touchpoint_id = _touchpoint_id(request, survey)
+            return not_open_page(request, survey, language)
+        source = Source.QR if request.GET.get("src") == "qr" else Source.WEB
+        flow = AnswerFlow(survey, language, _touchpoint_id(request, survey), source)
+        return flow.handle(request)
+
+
+class AnswerFlow:
+    """Show the form, take the POST, thank: the steps every link-based channel shares.
+    An e-mail invitation passes its respondent and its own single-use `submit`."""
+
+    def __init__(
+        self,
+        survey: Survey,
+        language: str,
+        touchpoint_id: int | None,
+        source: str,
+        respondent: Respondent | None = None,
+        submit: Callable[[services.Submission], object] = services.submit_response,
+    ) -> None:
+        self.survey, self.language, self.touchpoint_id = survey, language, touchpoint_id
+        self.source, self.respondent, self.submit = source, respondent, submit
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
         errors: dict[str, str] = {}
         form_error = ""
         if request.method == "POST":
-            outcome = _submit(request, survey, language, touchpoint_id)
+            outcome = self._post(request)
             if isinstance(outcome, HttpResponse):
                 return outcome
             errors, form_error = outcome
-        return _form_page(request, survey, language, touchpoint_id, errors, form_error)
+        return _form_page(
+            request, self.survey, self.language, self.touchpoint_id, errors, form_error,
+            ask_contact=self.respondent is None,
+        )  # fmt: skip
+
+    def _post(self, request: HttpRequest) -> HttpResponse | tuple[dict[str, str], str]:
+        survey, language = self.survey, self.language
+        thanks = _thanks_url(survey, language)
+        if request.POST.get(HONEYPOT):
+            return redirect(thanks)  # a bot: thank it and store nothing
+        stamp = request.POST.get("started", "")
+        try:
+            _signer.unsign(stamp, max_age=24 * 3600)
+        except signing.BadSignature:
+            return {}, _("The form expired; please answer again.")
+        if time.time() - signing.b62_decode(stamp.split(":")[1]) < settings.KAIKU_MIN_FILL_SECONDS:
+            return redirect(thanks)  # faster than a person can read: a bot
+        wait = check_public_submission(request, str(survey.pk))
+        if wait is not None:
+            context = {"survey": survey, "wait": wait, "language": language}
+            page = render(request, "respond/limited.html", context, status=429)
+            page["Retry-After"] = str(wait)
+            return page
+        submission = services.Submission(
+            survey=survey,
+            answers=raw_from_form(list(structure(survey).questions), request.POST),
+            source=self.source,
+            language=language,
+            touchpoint_id=self.touchpoint_id,
+            channel="email" if self.source == Source.EMAIL else "web",
+            contact=None if self.respondent else _contact(request),
+            respondent=self.respondent,
+        )
+        try:
+            self.submit(submission)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return {}, " ".join(exc.messages)
+            errors = {
+                path.split(".", 1)[1]: messages[0]
+                for path, messages in exc.message_dict.items()
+                if path.startswith("answers.")
+            }
+            other = [
+                m
+                for path, ms in exc.message_dict.items()
+                if not path.startswith("answers.")
+                for m in ms
+            ]
+            return errors, " ".join(other) or _("Please check the answers marked below.")
+        return redirect(thanks)
 
 
 def _touchpoint_id(request: HttpRequest, survey: Survey) -> int | None:
@@ -65,53 +137,6 @@ def _touchpoint_id(request: HttpRequest, survey: Survey) -> int | None:
     if given and given.isdigit() and int(given) in ids:
         return int(given)
     return next(iter(ids)) if len(ids) == 1 else None
-
-
-def _submit(
-    request: HttpRequest, survey: Survey, language: str, touchpoint_id: int | None
-) -> HttpResponse | tuple[dict[str, str], str]:
-    thanks = _thanks_url(survey, language)
-    if request.POST.get(HONEYPOT):
-        return redirect(thanks)  # a bot: thank it and store nothing
-    stamp = request.POST.get("started", "")
-    try:
-        _signer.unsign(stamp, max_age=24 * 3600)
-    except signing.BadSignature:
-        return {}, _("The form expired; please answer again.")
-    if time.time() - signing.b62_decode(stamp.split(":")[1]) < settings.KAIKU_MIN_FILL_SECONDS:
-        return redirect(thanks)  # faster than a person can read: a bot
-    wait = check_public_submission(request, str(survey.pk))
-    if wait is not None:
-        page = render(request, "respond/limited.html", {"survey": survey, "wait": wait}, status=429)
-        page["Retry-After"] = str(wait)
-        return page
-    questions = list(structure(survey).questions)
-    source = Source.QR if request.GET.get("src") == "qr" else Source.WEB
-    submission = services.Submission(
-        survey=survey,
-        answers=raw_from_form(questions, request.POST),
-        source=source,
-        language=language,
-        touchpoint_id=touchpoint_id,
-        channel="web",
-        contact=_contact(request),
-    )
-    try:
-        services.submit_response(submission)
-    except ValidationError as exc:
-        errors = {
-            path.split(".", 1)[1]: messages[0]
-            for path, messages in exc.message_dict.items()
-            if path.startswith("answers.")
-        }
-        other = [
-            m
-            for path, ms in exc.message_dict.items()
-            if not path.startswith("answers.")
-            for m in ms
-        ]
-        return errors, " ".join(other) or _("Please check the answers marked below.")
-    return redirect(thanks)
 
 
 def _contact(request: HttpRequest) -> services.ContactDetails | None:
@@ -131,6 +156,7 @@ def _form_page(
     touchpoint_id: int | None,
     errors: dict[str, str],
     form_error: str,
+    ask_contact: bool = True,
 ) -> HttpResponse:
     stages = list(
         Stage.objects.filter(journey_id=survey.journey_id, archived_at__isnull=True).order_by(
@@ -149,7 +175,7 @@ def _form_page(
         "honeypot": HONEYPOT,
         "form_error": form_error,
         "posted": request.POST if request.method == "POST" else {},
-        "asks_contact": any(q.kind.startswith("consent") for q in questions),
+        "asks_contact": ask_contact and any(q.kind.startswith("consent") for q in questions),
         "other_languages": [lang for lang in survey.languages if lang != language],
     }
     return render(
@@ -157,7 +183,7 @@ def _form_page(
     )
 
 
-def _not_open(request: HttpRequest, survey: Survey, language: str) -> HttpResponse:
+def not_open_page(request: HttpRequest, survey: Survey, language: str) -> HttpResponse:
     status = 410 if survey.status == SurveyStatus.CLOSED else 503
     context = {"survey": survey, "title": survey.text("title", language), "language": language}
     return render(request, "respond/not_open.html", context, status=status)

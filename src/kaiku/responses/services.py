@@ -61,6 +61,7 @@ class Submission:
     idempotency_key: str = ""
     respondent_ref: str = ""
     contact: ContactDetails | None = None
+    respondent: Respondent | None = None  # known already (an e-mail invitation)
     api_key: ApiKey | None = None
     is_demo: bool = False
 
@@ -240,6 +241,8 @@ def save_answers_bulk(items: list[tuple[Response, list[CleanAnswer]]]) -> list[i
 
 
 def _respondent(submission: Submission) -> Respondent | None:
+    if submission.respondent is not None:
+        return submission.respondent
     org = submission.survey.organisation_id
     ref = submission.respondent_ref.strip()[:200]
     contact = submission.contact

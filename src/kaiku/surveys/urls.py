@@ -1,5 +1,6 @@
 from django.urls import path
 
+from kaiku.invitations import views as invitation_views
 from kaiku.surveys import views
 
 app_name = "surveys"
@@ -13,6 +14,11 @@ urlpatterns = [
     path("<int:survey_id>/questions/new/", views.question_add, name="question_add"),
     path("<int:survey_id>/qr.png", views.survey_qr, {"fmt": "png"}, name="qr_png"),
     path("<int:survey_id>/qr.svg", views.survey_qr, {"fmt": "svg"}, name="qr_svg"),
+    path(
+        "<int:survey_id>/invitations/new/",
+        invitation_views.round_create,
+        name="invitation_round_add",
+    ),
     path("<int:survey_id>/kiosks/new/", views.kiosk_add, name="kiosk_add"),
     path("kiosks/<int:kiosk_id>/active/", views.kiosk_active, name="kiosk_active"),
     path("questions/<int:question_id>/edit/", views.question_edit, name="question_edit"),

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kaiku.core.forms import call_service
+from kaiku.invitations.views import rounds_of
 from kaiku.journeys.selectors import journeys as active_journeys
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import actor_of, requires
@@ -83,6 +84,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "link": public_link(request, survey),
         "statuses": SurveyStatus,
         "touchpoints_form": TouchpointsForm(initial={"touchpoints": touchpoints}, survey=survey),
+        "rounds": rounds_of(survey.pk),
         "kiosks": [
             (k, request.build_absolute_uri(reverse("kiosk", kwargs={"token": k.token})))
             for k in survey.kiosks.select_related("touchpoint")
