@@ -138,7 +138,7 @@ def test_opt_out_stops_future_invitations(inbox: Inbox) -> None:
     _r, report, _e = _round(make_survey(organisation), "email\nc@example.org\n")
     assert (report.invited, report.skipped) == (0, 1)
     skipped = Invitation.objects.get(status=InvitationStatus.SKIPPED)
-    assert skipped.reason == "Opted out of surveys."
+    assert skipped.reason == "opted_out"
 
 
 def test_a_person_is_invited_at_most_once_in_thirty_days(inbox: Inbox) -> None:

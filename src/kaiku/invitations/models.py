@@ -46,6 +46,15 @@ class InvitationStatus(models.TextChoices):
     FAILED = "failed", _("Sending failed")
 
 
+class SkipReason(models.TextChoices):
+    """Why an invitation was not sent; stored as the code, shown in the reader's language."""
+
+    NO_EMAIL = "no_email", _("No e-mail address (erased)")
+    OPTED_OUT = "opted_out", _("Opted out of surveys")
+    RECENT = "recent", _("Already invited recently")
+    UNREACHABLE = "unreachable", _("No longer reachable")
+
+
 class Invitation(models.Model):
     """A personal link for one respondent; answered at most once."""
 
@@ -56,6 +65,7 @@ class Invitation(models.Model):
     status = models.CharField(
         max_length=16, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )
+    # A SkipReason code, or the mail server's error when sending failed.
     reason = models.CharField(max_length=200, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kaiku.audit.services import record
-from kaiku.invitations.models import Invitation, InvitationRound, InvitationStatus
+from kaiku.invitations.models import Invitation, InvitationRound, InvitationStatus, SkipReason
 from kaiku.organisations.actors import Actor
 from kaiku.responses.models import Contact, Respondent, Response
 from kaiku.responses.services import Submission, submit_response
@@ -178,14 +178,14 @@ def _respondent_for(actor: Actor, row: ContactRow) -> Respondent:
 def _skip_reason(respondent: Respondent, cap_since: datetime) -> str:
     contact = getattr(respondent, "contact", None)
     if contact is None or not contact.email:
-        return _("No e-mail address (erased).")
+        return SkipReason.NO_EMAIL
     if contact.opted_out_at is not None:
-        return _("Opted out of surveys.")
+        return SkipReason.OPTED_OUT
     recent = Invitation.objects.filter(respondent=respondent).exclude(
         status__in=[InvitationStatus.SKIPPED, InvitationStatus.FAILED]
     )
     if recent.filter(round__scheduled_at__gte=cap_since).exists():
-        return _("Already invited within %(n)d days.") % {"n": settings.KAIKU_CONTACT_CAP_DAYS}
+        return SkipReason.RECENT
     return ""
 
 
@@ -235,10 +235,8 @@ def _send_one(pk: int, *, reminder: bool) -> str:
         contact = getattr(invitation.respondent, "contact", None)
         if contact is None or not contact.email or contact.opted_out_at or invitation.response_id:
             if not reminder:
-                invitation.status, invitation.reason = (
-                    InvitationStatus.SKIPPED,
-                    _("No longer reachable."),
-                )
+                invitation.status = InvitationStatus.SKIPPED
+                invitation.reason = SkipReason.UNREACHABLE
                 invitation.save(update_fields=["status", "reason"])
             return "skipped"
         survey = invitation.round.survey
@@ -290,7 +288,7 @@ def opt_out(*, invitation: Invitation) -> None:
         contact.save(update_fields=["opted_out_at"])
     Invitation.objects.filter(
         respondent=invitation.respondent, status=InvitationStatus.PENDING
-    ).update(status=InvitationStatus.SKIPPED, reason=_("Opted out of surveys."))
+    ).update(status=InvitationStatus.SKIPPED, reason=SkipReason.OPTED_OUT)
 
 
 class AlreadyAnswered(ValidationError):
