@@ -225,7 +225,7 @@ def send_due_invitations(now: datetime | None = None) -> dict[str, int]:
 def _send_one(pk: int, *, reminder: bool) -> str:
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update(skip_locked=True)
+            Invitation.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("round__survey", "respondent__contact")
             .filter(pk=pk)
             .first()
