@@ -61,7 +61,7 @@ def test_kiosk_speaks_its_language() -> None:
 
 
 def test_taps_are_limited_per_device(settings: Any) -> None:
-    settings.KAIKU_RATE_LIMITS = {**settings.KAIKU_RATE_LIMITS, "kiosk_per_device": "2/60"}
+    settings.KAIKU_RATE_LIMITS = {**settings.KAIKU_RATE_LIMITS, "kiosk_per_device": "2/86400"}
     kiosk = _kiosk()
     client = Client()
     token = _token(client.get(f"/k/{kiosk.token}/").content.decode())

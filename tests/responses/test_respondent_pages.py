@@ -124,7 +124,7 @@ def test_a_forged_start_stamp_is_refused() -> None:
 
 
 def test_form_posts_are_rate_limited_per_ip(settings: Any) -> None:
-    settings.KAIKU_RATE_LIMITS = {"submit_per_ip": "2/60", "submit_per_survey": "1000/60"}
+    settings.KAIKU_RATE_LIMITS = {"submit_per_ip": "2/86400", "submit_per_survey": "1000/60"}
     survey = _survey()
     client = Client()
     fields = _open_form(client, survey)
