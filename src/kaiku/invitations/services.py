@@ -6,9 +6,6 @@ after opting out; the skipped are kept with the reason so the list can be checke
 
 from __future__ import annotations
 
-import csv
-import io
-import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +24,7 @@ from django.utils.translation import gettext as _
 from kaiku.audit.services import record
 from kaiku.invitations.models import Invitation, InvitationRound, InvitationStatus, SkipReason
 from kaiku.organisations.actors import Actor
+from kaiku.responses.importing import ImportFileError, read_table
 from kaiku.responses.models import Contact, Respondent, Response
 from kaiku.responses.services import Submission, submit_response
 from kaiku.surveys.models import Survey
@@ -54,37 +52,38 @@ class RoundReport:
 
 def read_contacts(stream: IO[bytes]) -> tuple[list[ContactRow], list[tuple[int, str, str]]]:
     """Contacts from CSV with an `email` column (and optional name, language,
-    respondent_ref); bad rows are returned with their row number and reason."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    first = text.readline()
+    respondent_ref); bad rows are returned with their row number and reason.
+    Read by the feedback importer's CSV reader: same delimiters, encodings, numbering."""
     try:
-        dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(itertools.chain([first], text), dialect=dialect)
-    header = [h.strip().lower() for h in reader.fieldnames or []]
-    if "email" not in header:
+        header, table = read_table(stream, "contacts.csv")
+    except ImportFileError as exc:
+        raise ValidationError({"contacts": str(exc)}) from exc
+    columns = {name.lower(): i for i, name in enumerate(header)}
+    if "email" not in columns:
         raise ValidationError({"contacts": _("The file needs an email column.")})
-    reader.fieldnames = header
+
+    def cell(cells: list[str], name: str) -> str:
+        i = columns.get(name)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
     rows, errors = [], []
-    for number, raw in enumerate(reader, start=2):
+    for number, cells in table:
         if number - 1 > MAX_CONTACTS:
             errors.append((number, "", _("At most %(n)d contacts a round.") % {"n": MAX_CONTACTS}))
             break
-        email = (raw.get("email") or "").strip().lower()
+        email = cell(cells, "email").lower()
         try:
             validate_email(email)
         except ValidationError:
             errors.append((number, "email", _("Not an e-mail address: %(v)r.") % {"v": email[:80]}))
             continue
-        language = (raw.get("language") or "").strip().lower()
         rows.append(
             ContactRow(
                 row=number,
                 email=email,
-                name=(raw.get("name") or "").strip()[:200],
-                language=language,
-                respondent_ref=(raw.get("respondent_ref") or "").strip()[:200],
+                name=cell(cells, "name")[:200],
+                language=cell(cells, "language").lower(),
+                respondent_ref=cell(cells, "respondent_ref")[:200],
             )
         )
     return rows, errors
