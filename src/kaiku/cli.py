@@ -42,7 +42,14 @@ def serve(args: list[str]) -> None:
     """Serve with gunicorn; static files are served by WhiteNoise from the app itself."""
     parser = argparse.ArgumentParser(prog="kaiku serve")
     parser.add_argument("--bind", default=os.environ.get("KAIKU_BIND", DEFAULT_BIND))
-    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "4")))
+    # Threaded workers keep connections alive and overlap database waits; one process
+    # per core and one more, four threads each, measured best on a 2-core machine
+    # (benchmarks/submissions.py).
+    cores = os.cpu_count() or 1
+    parser.add_argument(
+        "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", cores + 1))
+    )
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("KAIKU_THREADS", "4")))
     parser.add_argument("--migrate", action="store_true", help="Apply migrations first.")
     options = parser.parse_args(args)
     if options.migrate:
@@ -58,6 +65,10 @@ def serve(args: list[str]) -> None:
             options.bind,
             "--workers",
             str(options.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(options.threads),
             "--access-logfile",
             "-",
             "--forwarded-allow-ips",

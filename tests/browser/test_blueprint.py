@@ -1,24 +1,21 @@
 """The service blueprint in a real browser: Playwright driving Debian's Chromium.
 
 The browser speaks Finnish (the site's default language); the assertions read what a
-person sees on the page. Playwright's sync API runs an event loop in this thread, so the
-ORM calls made here need DJANGO_ALLOW_ASYNC_UNSAFE while it is active.
+person sees on the page.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from kaiku.demo.journeys import DEMO_JOURNEYS
 from kaiku.demo.services import DemoLogin, seed_demo
 from kaiku.journeys.models import Journey, Stage
 from kaiku.organisations.models import Organisation
-from tests.conftest import CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,24 +37,6 @@ def demo() -> tuple[Organisation, list[DemoLogin]]:
 def journey(demo: tuple[Organisation, list[DemoLogin]]) -> Journey:
     """The health-centre visit: the first demo journey in the seed data."""
     return Journey.objects.get(organisation=demo[0], name=DEMO_JOURNEYS[0]["name"])
-
-
-@pytest.fixture
-def page(live_server, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox"]
-        )
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 800}, locale="fi-FI"
-        )
-        context.set_default_timeout(10_000)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
 
 
 def sign_in(page: Page, login: DemoLogin) -> None:

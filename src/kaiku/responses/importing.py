@@ -26,20 +26,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from kaiku.core.bulk import insert_rows
 from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
 from kaiku.organisations.models import Team
 from kaiku.responses.answers import CleanAnswer, clean_answers
 from kaiku.responses.models import (
-    AnalysisState,
-    Answer,
     Contact,
-    CurvePoint,
-    EmotionAnswer,
     Respondent,
     Response,
     Source,
 )
+from kaiku.responses.writes import RESPONSE_COLUMNS, insert_responses
 from kaiku.surveys.models import CONSENT_KINDS, LANGUAGES, Question, QuestionKind, Survey
 
 FIELDS = (
@@ -382,7 +378,7 @@ class Importer:
             ]
             self.report.duplicates += len(batch) - len(fresh)
             self._attach_respondents(fresh)
-            text_ids = _insert(fresh)
+            _ids, text_ids = insert_responses([(r.response, r.answers) for r in fresh])
             if text_ids:
                 from kaiku.responses.tasks import analyse_responses_task
 
@@ -425,52 +421,6 @@ class Importer:
                 if pk not in have
             ]
         )
-
-
-RESPONSE_COLUMNS = (
-    "organisation_id", "survey_id", "touchpoint_id", "respondent_id", "source", "channel",
-    "segment_id", "served_by_id", "team_id", "language", "experienced_at", "submitted_at",
-    "metadata", "idempotency_key", "api_key_id", "is_demo",
-)  # fmt: skip
-ANSWER_COLUMNS = (
-    "response_id",
-    "question_id",
-    "kind",
-    "number",
-    "text",
-    "choices",
-    "analysis_state",
-)
-
-
-def _insert(rows: list[_Row]) -> list[int]:
-    """Responses, answers, emotions and curve points of checked rows, in plain bulk
-    INSERTs (a million rows through model instances would take minutes more).
-    Returns the ids of responses with text to analyse."""
-    response_ids = insert_rows(
-        Response,
-        RESPONSE_COLUMNS,
-        [tuple(r.response[c] for c in RESPONSE_COLUMNS) for r in rows],
-        returning_id=True,
-    )
-    answer_rows, cleaned = [], []
-    for response_id, row in zip(response_ids, rows, strict=True):
-        for a in row.answers:
-            state = AnalysisState.QUEUED if a.text else AnalysisState.NONE
-            answer_rows.append(
-                (response_id, a.question.pk, a.question.kind, a.number, a.text, a.choices, state)
-            )
-            cleaned.append(a)
-    answer_ids = insert_rows(Answer, ANSWER_COLUMNS, answer_rows, returning_id=True)
-    emotions = [
-        (aid, e, i) for aid, a in zip(answer_ids, cleaned, strict=True) for e, i in a.emotions
-    ]
-    points = [
-        (aid, s, v, w) for aid, a in zip(answer_ids, cleaned, strict=True) for s, v, w in a.curve
-    ]
-    insert_rows(EmotionAnswer, ("answer_id", "emotion", "intensity"), emotions)
-    insert_rows(CurvePoint, ("answer_id", "stage_id", "score", "word"), points)
-    return sorted({row[0] for row in answer_rows if row[4]})
 
 
 class _Bad(Exception):

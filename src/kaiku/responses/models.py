@@ -68,8 +68,10 @@ class AnalysisState(models.TextChoices):
 
 
 class Response(models.Model):
+    # Indexed as the head of the (organisation, survey, submitted_at) index below: every
+    # index is one more write for each of hundreds of submissions a second.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="responses"
+        Organisation, on_delete=models.CASCADE, related_name="responses", db_index=False
     )
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="responses")
     touchpoint = models.ForeignKey(
@@ -112,7 +114,10 @@ class Answer(models.Model):
     """One typed answer: `number` for scales and consents (0/1), `text`, or `choices`;
     emotions and curve points in their own rows."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # Indexed as the head of the unique (response, question) constraint.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     kind = models.CharField(max_length=20, choices=QuestionKind.choices)
     number = models.SmallIntegerField(null=True, blank=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +21,11 @@ from kaiku.responses.models import (
     AnalysisState,
     Answer,
     Contact,
-    CurvePoint,
-    EmotionAnswer,
     Respondent,
     Response,
     Source,
 )
+from kaiku.responses.writes import insert_response
 from kaiku.surveys.models import QuestionKind, Survey
 from kaiku.surveys.selectors import structure
 
@@ -80,8 +80,11 @@ def submit_response(submission: Submission) -> tuple[Response, bool]:
         if existing is not None:
             return existing, False
     checked = check_submission(submission)
+    # The response and its answers are written atomically by insert_response; a
+    # respondent, contact or consent adds writes that must land with them.
+    together = transaction.atomic() if _has_respondent(submission) else nullcontext()
     try:
-        with transaction.atomic():
+        with together:
             response = _save(submission, checked)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its response.
@@ -183,71 +186,52 @@ def check_submission(submission: Submission) -> Checked:
 def _save(submission: Submission, checked: Checked) -> Response:
     survey = submission.survey
     respondent = _respondent(submission)
-    response = Response.objects.create(
-        organisation_id=survey.organisation_id,
-        survey=survey,
-        touchpoint_id=submission.touchpoint_id,
-        respondent=respondent,
-        source=submission.source,
-        channel=submission.channel,
-        segment=checked.segment,
-        served_by_id=submission.served_by_id,
-        team=checked.team,
-        language=checked.language,
-        experienced_at=submission.experienced_at,
-        submitted_at=submission.submitted_at or timezone.now(),
-        metadata=dict(submission.metadata),
-        idempotency_key=submission.idempotency_key.strip(),
-        api_key=submission.api_key,
-        is_demo=submission.is_demo,
-    )
-    save_answers(response, checked.answers)
+    row = {
+        "organisation_id": survey.organisation_id,
+        "survey_id": survey.pk,
+        "touchpoint_id": submission.touchpoint_id,
+        "respondent_id": respondent.pk if respondent else None,
+        "source": submission.source,
+        "channel": submission.channel,
+        "segment_id": checked.segment.pk if checked.segment else None,
+        "served_by_id": submission.served_by_id,
+        "team_id": checked.team.pk if checked.team else None,
+        "language": checked.language,
+        "experienced_at": submission.experienced_at,
+        "submitted_at": submission.submitted_at or timezone.now(),
+        "metadata": dict(submission.metadata),
+        "idempotency_key": submission.idempotency_key.strip(),
+        "api_key_id": submission.api_key.pk if submission.api_key else None,
+        "is_demo": submission.is_demo,
+    }
+    response_id, with_text = insert_response(row, checked.answers)
     _record_consents(respondent, checked.answers)
-    if any(a.question.kind == QuestionKind.TEXT for a in checked.answers):
+    if with_text:
         from kaiku.responses.tasks import analyse_response_task
 
-        transaction.on_commit(lambda: analyse_response_task.delay(response.pk))
-    return response
+        transaction.on_commit(lambda: analyse_response_task.delay(response_id))
+    return Response.from_db(
+        router.db_for_write(Response), ["id", *row], [response_id, *row.values()]
+    )
 
 
-def save_answers(response: Response, answers: list[CleanAnswer]) -> None:
-    save_answers_bulk([(response, answers)])
-
-
-def save_answers_bulk(items: list[tuple[Response, list[CleanAnswer]]]) -> list[int]:
-    """Answers of saved responses, in a few bulk inserts; the ids of responses with text."""
-    rows = [
-        Answer(
-            response=response,
-            question=a.question,
-            kind=a.question.kind,
-            number=a.number,
-            text=a.text,
-            choices=a.choices,
-            analysis_state=AnalysisState.QUEUED if a.text else AnalysisState.NONE,
-        )
-        for response, answers in items
-        for a in answers
-    ]
-    Answer.objects.bulk_create(rows, batch_size=2000)
-    cleaned = [a for _response, answers in items for a in answers]
-    emotions, points = [], []
-    for row, clean in zip(rows, cleaned, strict=True):
-        emotions += [EmotionAnswer(answer=row, emotion=e, intensity=i) for e, i in clean.emotions]
-        points += [CurvePoint(answer=row, stage_id=s, score=v, word=w) for s, v, w in clean.curve]
-    EmotionAnswer.objects.bulk_create(emotions, batch_size=2000)
-    CurvePoint.objects.bulk_create(points, batch_size=2000)
-    return sorted({row.response_id for row in rows if row.text})
+def _has_respondent(submission: Submission) -> bool:
+    contact = submission.contact
+    return bool(
+        submission.respondent is not None
+        or submission.respondent_ref.strip()
+        or (contact and (contact.email or contact.phone))
+    )
 
 
 def _respondent(submission: Submission) -> Respondent | None:
     if submission.respondent is not None:
         return submission.respondent
+    if not _has_respondent(submission):
+        return None
     org = submission.survey.organisation_id
     ref = submission.respondent_ref.strip()[:200]
     contact = submission.contact
-    if not ref and not (contact and (contact.email or contact.phone)):
-        return None
     respondent = None
     if ref:
         respondent, _created = Respondent.objects.get_or_create(

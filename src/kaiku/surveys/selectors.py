@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from kaiku.organisations.models import Organisation
@@ -30,9 +34,32 @@ def question(organisation: Organisation, question_id: int) -> Question:
     return get_object_or_404(found, survey__organisation=organisation, pk=question_id)
 
 
+_public: dict[str, tuple[object, list[Any]]] = {}
+_PUBLIC_KEPT = 500
+_SURVEY_FIELDS = [f.attname for f in Survey._meta.concrete_fields]
+
+
 def public_survey(token: str) -> Survey:
-    """A survey by its public link token, whatever its status (the page says if closed)."""
-    return get_object_or_404(Survey.objects.select_related("organisation"), public_token=token)
+    """A survey by its public link token, whatever its status (the page says if closed).
+
+    Respondents hit this on every answer, so the survey's fields are kept per process
+    and checked with one light query for `updated_at`, which every change touches
+    (status included): an answer to a survey closed a moment ago is still refused."""
+    table = connection.ops.quote_name(Survey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT updated_at FROM {table} WHERE public_token = %s", [token])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    cached = _public.get(token)
+    if cached is None or cached[0] != row[0]:
+        found = get_object_or_404(Survey, public_token=token)
+        # The raw value read above, so that the next check compares like with like.
+        cached = (row[0], [getattr(found, name) for name in _SURVEY_FIELDS])
+        if len(_public) >= _PUBLIC_KEPT:
+            _public.clear()
+        _public[token] = cached
+    return Survey.from_db(connection.alias, _SURVEY_FIELDS, copy.deepcopy(cached[1]))
 
 
 @dataclass(frozen=True)
