@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaiku.journeys import services as journeys
 from kaiku.journeys.models import Journey, Segment, Touchpoint
@@ -15,7 +16,8 @@ from kaiku.organisations import services as organisations
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import ApiKey, Membership, Organisation, Role, Team
 from kaiku.responses import services as responses
-from kaiku.responses.models import Response
+from kaiku.responses.import_jobs import upload_import
+from kaiku.responses.models import ImportJob, Response
 from kaiku.surveys import services as surveys
 from kaiku.surveys.models import Survey
 
@@ -182,5 +184,14 @@ def make_world() -> World:
         "question_id": survey.questions.get(key="what_happened").pk,
         "response_id": response.pk,
         "kiosk_id": surveys.create_kiosk(actor=actor, survey=survey, name="Aula").pk,
+        "job_id": make_import_job(survey).pk,
     }
     return world
+
+
+def make_import_job(
+    survey: Survey, content: bytes = b"nps,ease\n9,6\n", name: str = "old.csv"
+) -> ImportJob:
+    """An uploaded file, its columns suggested, not yet run."""
+    upload = SimpleUploadedFile(name, content, content_type="text/csv")
+    return upload_import(actor=owner_actor(survey.organisation), survey=survey, upload=upload)

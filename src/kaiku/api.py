@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from kaiku.audit.api import router as audit_router
 from kaiku.core.validation import error_details
+from kaiku.invitations.api import router as invitations_router
 from kaiku.journeys.api import router as journeys_router
 from kaiku.organisations.api import router as organisations_router
 from kaiku.responses.api import router as responses_router
@@ -45,4 +46,5 @@ api.add_router("/v1/", organisations_router)
 api.add_router("/v1/", journeys_router)
 api.add_router("/v1/", surveys_router)
 api.add_router("/v1/", responses_router)
+api.add_router("/v1/", invitations_router)
 api.add_router("/v1/", audit_router)

@@ -151,6 +151,11 @@ STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 # WhiteNoise warns on every request while the folder is missing (before collectstatic).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploaded files (imports) live under the data folder and are never served directly:
+# downloads go through views that check the organisation. Several machines share it.
+MEDIA_ROOT = Path(os.environ.get("KAIKU_MEDIA_ROOT", DATA_DIR / "files"))
+KAIKU_MAX_IMPORT_BYTES = int(os.environ.get("KAIKU_MAX_IMPORT_BYTES", 500 * 1024 * 1024))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

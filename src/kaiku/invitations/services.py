@@ -71,22 +71,37 @@ def read_contacts(stream: IO[bytes]) -> tuple[list[ContactRow], list[tuple[int, 
         if number - 1 > MAX_CONTACTS:
             errors.append((number, "", _("At most %(n)d contacts a round.") % {"n": MAX_CONTACTS}))
             break
-        email = cell(cells, "email").lower()
         try:
-            validate_email(email)
-        except ValidationError:
-            errors.append((number, "email", _("Not an e-mail address: %(v)r.") % {"v": email[:80]}))
-            continue
-        rows.append(
-            ContactRow(
-                row=number,
-                email=email,
-                name=cell(cells, "name")[:200],
-                language=cell(cells, "language").lower(),
-                respondent_ref=cell(cells, "respondent_ref")[:200],
+            row = contact_row(
+                number,
+                email=cell(cells, "email"),
+                name=cell(cells, "name"),
+                language=cell(cells, "language"),
+                respondent_ref=cell(cells, "respondent_ref"),
             )
-        )
+        except ValidationError as exc:
+            errors.append((number, "email", exc.messages[0]))
+            continue
+        rows.append(row)
     return rows, errors
+
+
+def contact_row(
+    row: int, *, email: str, name: str = "", language: str = "", respondent_ref: str = ""
+) -> ContactRow:
+    """One contact to invite, checked (a file's row or an API list's index)."""
+    email = email.strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError(_("Not an e-mail address: %(v)r.") % {"v": email[:80]}) from None
+    return ContactRow(
+        row=row,
+        email=email,
+        name=name.strip()[:200],
+        language=language.strip().lower(),
+        respondent_ref=respondent_ref.strip()[:200],
+    )
 
 
 @transaction.atomic

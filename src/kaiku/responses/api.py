@@ -7,16 +7,19 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
-from ninja import Header, Router, Status
+from ninja import File, Header, Router, Status
+from ninja.files import UploadedFile
 
 from kaiku.core.ratelimit import check_public_submission
 from kaiku.core.validation import error_details
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader, public
-from kaiku.responses import selectors, services
+from kaiku.responses import import_jobs, selectors, services
 from kaiku.responses.models import Source
 from kaiku.responses.schemas import (
     BatchIn,
     BatchOut,
+    ImportJobOut,
+    ImportStartIn,
     PublicResponseIn,
     ResponseIn,
     ResponseOut,
@@ -135,3 +138,33 @@ def too_many_requests(wait: int) -> JsonResponse:
     answer = JsonResponse({"detail": f"Too many answers; try again in {wait} seconds."}, status=429)
     answer["Retry-After"] = str(wait)
     return answer
+
+
+@router.post("/surveys/{survey_id}/imports", response={201: ImportJobOut}, auth=api_editor())
+def upload_import(
+    request: HttpRequest, survey_id: int, file: UploadedFile | None = File(None)
+) -> Any:
+    """Upload a CSV or XLSX file (multipart field `file`) of past feedback; nothing is
+    imported until started."""
+    actor = actor_of(request)
+    survey = survey_selectors.survey(actor.organisation, survey_id)  # 404 before 422
+    if file is None:
+        raise ValidationError({"file": ["Choose a CSV or XLSX file."]})
+    return Status(201, import_jobs.upload_import(actor=actor, survey=survey, upload=file))
+
+
+@router.post("/imports/{job_id}/start", response={202: ImportJobOut}, auth=api_editor())
+def start_import(request: HttpRequest, job_id: int, payload: ImportStartIn) -> Any:
+    """Check (`dry_run`, the default) or import in the background; follow it with GET."""
+    actor = actor_of(request)
+    job = import_jobs.import_job(actor.organisation, job_id)
+    mapping = payload.mapping or job.mapping
+    return Status(
+        202,
+        import_jobs.start_import(actor=actor, job=job, mapping=mapping, dry_run=payload.dry_run),
+    )
+
+
+@router.get("/imports/{job_id}", response=ImportJobOut, auth=api_reader())
+def get_import(request: HttpRequest, job_id: int) -> Any:
+    return import_jobs.import_job(actor_of(request).organisation, job_id)

@@ -198,17 +198,23 @@ class Importer:
         is_demo: bool = False,
         on_progress: Callable[[int], None] | None = None,
         error_sink: Callable[[RowError], None] | None = None,
+        key_prefix: str = "",
     ) -> None:
+        """`key_prefix` gives each row without an idempotency key the key prefix + its
+        row number, so that running the same import again (a worker that died half-way)
+        adds only the rows not saved yet."""
         self.survey = survey
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.is_demo = is_demo
         self.on_progress = on_progress
+        self.key_prefix = key_prefix
         self.questions = list(survey.questions.all())
         self.by_key = {q.key: q for q in self.questions}
         self.columns = self._columns(header, mapping or {})
         self.report = ImportReport(dry_run=dry_run, error_sink=error_sink)
-        self.report.ignored_columns = [h for h in header if h and h not in self.columns.values()]
+        used = set(self.columns.values())
+        self.report.ignored_columns = [h for i, h in enumerate(header) if h and i not in used]
         org = survey.organisation_id
         touchpoints = Touchpoint.objects.filter(surveys=survey)
         self.touchpoints = {str(t.pk): t.pk for t in touchpoints}
@@ -291,7 +297,9 @@ class Importer:
         except _Bad as bad:
             self.report.reject(number, self._column_name(bad.target), bad.reason)
             return None
-        key = fields.pop("idempotency_key")
+        key = fields.pop("idempotency_key") or (
+            f"{self.key_prefix}{number}" if self.key_prefix else ""
+        )
         if key and (key in self.seen_keys):
             self.report.duplicates += 1
             return None

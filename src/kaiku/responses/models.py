@@ -172,3 +172,64 @@ class CurvePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage_id}: {self.score:+d}"
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded: choose the columns")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+def _import_path(job: ImportJob, filename: str) -> str:
+    # The name a person gave is kept in `filename`; the stored name reveals nothing.
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "csv"
+    return f"imports/{job.organisation_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class ImportJob(models.Model):
+    """An uploaded CSV or XLSX file of past feedback, its column mapping, and the run
+    that checks (a dry run) or imports it in the background, with progress and report."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(upload_to=_import_path, max_length=300)
+    filename = models.CharField(max_length=255)
+    size = models.BigIntegerField(default=0)
+    header = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict, blank=True)  # target → column name
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    bytes_done = models.BigIntegerField(default=0)
+    report = models.JSONField(null=True, blank=True)
+    errors_file = models.FileField(upload_to=_import_path, max_length=300, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} → {self.survey} ({self.status})"
+
+    @property
+    def percent(self) -> int | None:
+        """Progress by bytes read, where the file is read front to back (CSV)."""
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.size or self.filename.lower().endswith(".xlsx"):
+            return None
+        return min(99, int(100 * self.bytes_done / self.size))
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)

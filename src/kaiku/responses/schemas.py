@@ -94,3 +94,30 @@ class ResponseOut(Schema):
     submitted_at: datetime
     metadata: dict[str, Any]
     answers: list[AnswerOut]
+
+
+class ImportStartIn(Schema):
+    mapping: dict[str, str] = Field(
+        default_factory=dict,
+        description="Target (a field or a question key) → column name. Default: the "
+        "columns named like a target.",
+    )
+    dry_run: bool = Field(True, description="Check every row and save nothing.")
+
+
+class ImportJobOut(Schema):
+    id: int
+    survey_id: int
+    filename: str
+    size: int
+    header: list[str]
+    mapping: dict[str, str]
+    dry_run: bool
+    status: str
+    rows_done: int
+    percent: int | None
+    report: dict[str, Any] | None = Field(
+        description="rows, imported, duplicates, rejected, errors (row, column, reason: the "
+        "first 200), ignored_columns, preview"
+    )
+    error: str

@@ -10,8 +10,11 @@ from ninja import Router, Status
 
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader
 from kaiku.surveys import selectors, services
-from kaiku.surveys.models import Survey
+from kaiku.surveys.models import Kiosk, Survey
 from kaiku.surveys.schemas import (
+    KioskActiveIn,
+    KioskIn,
+    KioskOut,
     MoveIn,
     QuestionIn,
     QuestionOut,
@@ -114,3 +117,41 @@ def delete_question(request: HttpRequest, question_id: int) -> Any:
         actor=actor, question=selectors.question(actor.organisation, question_id)
     )
     return Status(204, None)
+
+
+def _kiosk_out(request: HttpRequest, kiosk: Kiosk) -> dict[str, Any]:
+    fields = ("id", "name", "survey_id", "touchpoint_id", "language", "active", "reset_seconds")
+    return {
+        **{f: getattr(kiosk, f) for f in fields},
+        "url": request.build_absolute_uri(reverse("kiosk", kwargs={"token": kiosk.token})),
+    }
+
+
+@router.get("/surveys/{survey_id}/kiosks", response=list[KioskOut], auth=api_reader())
+def list_kiosks(request: HttpRequest, survey_id: int) -> Any:
+    survey = selectors.survey(actor_of(request).organisation, survey_id)
+    return [_kiosk_out(request, k) for k in survey.kiosks.all()]
+
+
+@router.post("/surveys/{survey_id}/kiosks", response={201: KioskOut}, auth=api_editor())
+def add_kiosk(request: HttpRequest, survey_id: int, payload: KioskIn) -> Any:
+    """A shared device answering the survey's first scale with one tap."""
+    actor = actor_of(request)
+    survey = selectors.survey(actor.organisation, survey_id)
+    kiosk = services.create_kiosk(
+        actor=actor,
+        survey=survey,
+        name=payload.name,
+        touchpoint_id=payload.touchpoint_id,
+        language=payload.language or "",
+    )
+    return Status(201, _kiosk_out(request, kiosk))
+
+
+@router.post("/kiosks/{kiosk_id}/active", response=KioskOut, auth=api_editor())
+def set_kiosk_active(request: HttpRequest, kiosk_id: int, payload: KioskActiveIn) -> Any:
+    actor = actor_of(request)
+    kiosk = selectors.kiosk(actor.organisation, kiosk_id)
+    return _kiosk_out(
+        request, services.set_kiosk_active(actor=actor, kiosk=kiosk, active=payload.active)
+    )

@@ -97,3 +97,24 @@ class SurveySummary(Schema):
     journey_id: int
     status: SurveyStatus
     response_count: int
+
+
+class KioskIn(Schema):
+    name: str = Field(max_length=200)
+    touchpoint_id: int | None = None
+    language: Language | None = None
+
+
+class KioskActiveIn(Schema):
+    active: bool
+
+
+class KioskOut(Schema):
+    id: int
+    name: str
+    survey_id: int
+    touchpoint_id: int | None
+    language: str
+    active: bool
+    reset_seconds: int
+    url: str = Field(description="The page to open full screen on the device.")

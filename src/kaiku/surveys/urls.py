@@ -1,6 +1,7 @@
 from django.urls import path
 
 from kaiku.invitations import views as invitation_views
+from kaiku.responses import import_views
 from kaiku.surveys import views
 
 app_name = "surveys"
@@ -20,6 +21,9 @@ urlpatterns = [
         name="invitation_round_add",
     ),
     path("<int:survey_id>/kiosks/new/", views.kiosk_add, name="kiosk_add"),
+    path("<int:survey_id>/imports/new/", import_views.import_upload, name="import_upload"),
+    path("imports/<int:job_id>/", import_views.import_job, name="import_job"),
+    path("imports/<int:job_id>/rejected.csv", import_views.import_rejected, name="import_rejected"),
     path("kiosks/<int:kiosk_id>/active/", views.kiosk_active, name="kiosk_active"),
     path("questions/<int:question_id>/edit/", views.question_edit, name="question_edit"),
     path("questions/<int:question_id>/move/", views.question_move, name="question_move"),

@@ -19,6 +19,7 @@ from kaiku.invitations.views import rounds_of
 from kaiku.journeys.selectors import journeys as active_journeys
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import actor_of, requires
+from kaiku.responses import import_jobs
 from kaiku.surveys import selectors, services
 from kaiku.surveys.forms import (
     QuestionForm,
@@ -85,6 +86,7 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
         "statuses": SurveyStatus,
         "touchpoints_form": TouchpointsForm(initial={"touchpoints": touchpoints}, survey=survey),
         "rounds": rounds_of(survey.pk),
+        "imports": import_jobs.recent_jobs(survey.organisation, survey.pk),
         "kiosks": [
             (k, request.build_absolute_uri(reverse("kiosk", kwargs={"token": k.token})))
             for k in survey.kiosks.select_related("touchpoint")
