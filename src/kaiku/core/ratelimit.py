@@ -3,12 +3,15 @@ in the embedded default), for the public endpoints."""
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,16 @@ def hit(scope: str, ident: str, rule: Limit) -> int | None:
     now = int(time.time())
     window = now // rule.seconds
     key = f"kaiku:rl:{scope}:{ident}:{window}"
-    cache.add(key, 0, timeout=rule.seconds + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr
-        cache.add(key, 1, timeout=rule.seconds + 1)
-        count = 1
+        cache.add(key, 0, timeout=rule.seconds + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the key expired between add and incr
+            cache.add(key, 1, timeout=rule.seconds + 1)
+            count = 1
+    except Exception:  # the cache server is down: answers matter more than limits
+        logger.warning("Rate limit not applied: the cache is unreachable", exc_info=True)
+        return None
     if count > rule.count:
         return (window + 1) * rule.seconds - now
     return None
