@@ -8,15 +8,30 @@ from pathlib import Path
 import pytest
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "kaiku" / "locale"
-_ENTRY = re.compile(r'^(#, fuzzy\n)?(?:#.*\n)*msgid ((?:".*"\n)+)msgstr ((?:".*"\n?)+)', re.M)
+_STRING = re.compile(r'"(.*)"')
 
 
 def _untranslated(po: Path) -> list[str]:
+    """The msgids of entries with an empty translation (any plural form) or marked
+    fuzzy, which compilemessages leaves out."""
     problems = []
-    for match in _ENTRY.finditer(po.read_text(encoding="utf-8")):
-        msgid = "".join(re.findall(r'"(.*)"', match.group(2)))
-        msgstr = "".join(re.findall(r'"(.*)"', match.group(3)))
-        if msgid and (not msgstr or match.group(1)):
+    for block in po.read_text(encoding="utf-8").split("\n\n"):
+        lines = [line for line in block.strip().splitlines() if not line.startswith("#~")]
+        fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
+        parts: dict[str, str] = {}
+        current = ""
+        for line in lines:
+            if line.startswith("#"):
+                continue
+            keyword, _, rest = line.partition(" ")
+            if not line.startswith('"'):
+                current = keyword
+                parts[current] = ""
+                line = rest
+            parts[current] += "".join(_STRING.findall(line))
+        msgid = parts.get("msgid", "")
+        translations = [v for k, v in parts.items() if k.startswith("msgstr")]
+        if msgid and (fuzzy or not translations or not all(translations)):
             problems.append(msgid)
     return problems
 
