@@ -10,9 +10,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from kaiku.demo.feedback import DEMO_RESPONSES_PER_SURVEY
 from kaiku.demo.services import DEMO_PASSWORD, DEMO_SLUG, seed_demo
 from kaiku.journeys.models import Journey, Layer, Touchpoint
 from kaiku.organisations.models import Organisation, Team
+from kaiku.responses.models import ImportJob, Response
+from kaiku.surveys.models import Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +57,20 @@ def test_kaiku_demo_command_migrates_seeds_and_prints_the_login(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert "omistaja@demo.kaiku.fi" in result.stdout and DEMO_PASSWORD in result.stdout
     assert (tmp_path / "kaiku.sqlite3").exists()
+
+
+def test_demo_feedback_is_labelled_and_an_import_check_is_there_to_read() -> None:
+    _organisation, logins = seed_demo()
+    surveys = Survey.objects.count()
+    assert surveys == Journey.objects.count()
+    assert Response.objects.count() == surveys * DEMO_RESPONSES_PER_SURVEY
+    assert not Response.objects.filter(is_demo=False).exists()
+
+    job = ImportJob.objects.get()
+    assert job.filename.startswith("demo-") and job.dry_run and job.report is not None
+    assert (job.report["rows"], job.report["rejected"]) == (40, 3)
+    assert sorted(e["row"] for e in job.report["errors"]) == [8, 14, 22]
+    client = Client()
+    client.login(username=logins[0].email, password=DEMO_PASSWORD)
+    page = client.get(f"/surveys/imports/{job.pk}/").content.decode()
+    assert "Tarkistus: mitä tuonti tekisi" in page and "Hylätyt rivit" in page

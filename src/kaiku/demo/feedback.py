@@ -8,11 +8,14 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from kaiku.journeys.models import Journey, Layer
 from kaiku.organisations.actors import Actor
+from kaiku.responses import import_jobs
 from kaiku.responses.importing import Importer
+from kaiku.responses.models import ImportJob
 from kaiku.surveys import services as surveys
 from kaiku.surveys.models import Survey
 
@@ -219,3 +222,31 @@ def _text(texts: list[tuple[str, str]], rng: random.Random) -> str:
 
 def _stamp(moment: datetime) -> str:
     return moment.isoformat()
+
+
+def demo_import_check(actor: Actor, survey: Survey) -> ImportJob:
+    """An old spreadsheet export (made up, named as demo) uploaded to the survey and
+    checked, not imported: the import page shows its mapping and its report, with a
+    few broken rows of the kinds real exports have."""
+    touchpoint = survey.touchpoints.order_by("position").first()
+    assert touchpoint is not None
+    first = survey.questions.order_by("position").first()
+    assert first is not None
+    rng = random.Random(f"{SEED}-import")
+    lines = ["Pvm;Kosketuspiste;Arvosana;Vapaa palaute"]
+    for day in range(1, 41):
+        score = _scale(first.scale or (0, 10), rng.gauss(0.3, 0.5), rng)
+        text = _text(NEGATIVE_TEXTS, rng) if score < 5 and rng.random() < 0.5 else ""
+        lines.append(f"2025-10-{day % 28 + 1:02d} 12:00;{touchpoint.name};{score};{text}")
+    lines[7] = "2025-10-07 12:00;Pysäköinti;8;"  # not a touchpoint of this survey
+    lines[13] = "2025-10-13 12:00;;kymmenen;"  # a word, not a score
+    lines[21] = '2025-10-21 12:00;;3;=HYPERLINK("http://example.org";"klikkaa")'  # a formula
+    content = ("\n".join(lines) + "\n").encode()
+    upload = SimpleUploadedFile("demo-vanhat-palautteet-2025.csv", content, "text/csv")
+    job = import_jobs.upload_import(actor=actor, survey=survey, upload=upload)
+    mapping = {"submitted_at": "Pvm", "touchpoint": "Kosketuspiste", first.key: "Arvosana"}
+    mapping["what_happened"] = "Vapaa palaute"
+    job = import_jobs.start_import(actor=actor, job=job, mapping=mapping, dry_run=True)
+    # Run here, so the demo shows the report whether or not a worker is running; the
+    # queued task then finds the job done and leaves it.
+    return import_jobs.run_import(job_id=job.pk)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from kaiku.demo.feedback import demo_surveys, generate_feedback
+from kaiku.demo.feedback import demo_import_check, demo_surveys, generate_feedback
 from kaiku.demo.journeys import DEMO_JOURNEYS, DEMO_SEGMENTS, DEMO_TEAMS
 from kaiku.journeys import services as journeys
 from kaiku.organisations import services as organisations
@@ -83,6 +83,8 @@ def seed_demo() -> tuple[Organisation, list[DemoLogin]]:
                 ],
             )
         )
-    for survey in demo_surveys(actor, made):
+    made_surveys = demo_surveys(actor, made)
+    for survey in made_surveys:
         generate_feedback(survey)
+    demo_import_check(actor, made_surveys[0])
     return organisation, logins
