@@ -101,6 +101,9 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stored = Response.objects.filter(survey=survey).count()
     vendor = connection.vendor
+    from benchmarks.yardstick import describe
+
+    print(describe())
     print(
         f"database: {vendor}   batch size: {options.batch_size}   python {sys.version.split()[0]}"
     )

@@ -258,6 +258,9 @@ def main() -> None:
         server.wait(timeout=30)
 
     trivial = results["trivial JSON GET /healthz"]["rate"]
+    from benchmarks.yardstick import describe
+
+    print(describe())
     serve = " ".join(sizes) or "defaults"
     print(f"database: {vendor}   kaiku serve: {serve}   wrk: 2 threads, "
           f"{options.connections} connections, {options.seconds} s per path")  # fmt: skip

@@ -96,9 +96,7 @@ def submit_response(submission: Submission) -> tuple[Response, bool]:
 
 
 def _by_idempotency_key(survey: Survey, key: str) -> Response | None:
-    return Response.objects.filter(
-        organisation_id=survey.organisation_id, idempotency_key=key
-    ).first()
+    return Response.objects.with_idempotency_keys(survey.organisation_id, [key]).first()
 
 
 @dataclass
