@@ -1,5 +1,5 @@
-"""Plain multi-row INSERTs for bulk loads where building model instances would cost
-more than the database work (imports of a million rows)."""
+"""Bulk loads where building model instances would cost more than the database work
+(imports of a million rows): COPY on PostgreSQL, multi-row INSERTs elsewhere."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def insert_rows(
         for i, column in enumerate(columns)
         if (adapter := _adapter(fields[column])) is not None
     }
+    if connection.vendor == "postgresql":
+        return _copy_rows(model, columns, rows, adapters, returning_id=returning_id)
     # Only quoted table and column names of our own models go into the text; values
     # are parameters.
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
@@ -50,6 +52,41 @@ def insert_rows(
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
             if returning_id:
                 ids += [r[0] for r in cursor.fetchall()]
+    return ids
+
+
+def _copy_rows(
+    model: type[models.Model],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    adapters: dict[int, Callable[[Any], Any]],
+    *,
+    returning_id: bool,
+) -> list[int]:
+    """COPY, many times faster than INSERT for big batches. COPY returns no ids, so
+    they are taken from the table's sequence first and written with the rows."""
+    qn = connection.ops.quote_name
+    table, pk = model._meta.db_table, model._meta.pk.column
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        if returning_id:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [qn(table), pk, len(rows)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            columns = (pk, *columns)
+            adapters = {i + 1: adapt for i, adapt in adapters.items()}
+            rows = [(pk_value, *row) for pk_value, row in zip(ids, rows, strict=True)]
+        names = ", ".join(qn(c) for c in columns)
+        # Only quoted table and column names of our own models go into the text.
+        with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                if adapters:
+                    row = list(row)
+                    for i, adapt in adapters.items():
+                        row[i] = adapt(row[i])
+                copy.write_row(row)
     return ids
 
 
