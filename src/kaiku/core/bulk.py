@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
@@ -22,17 +23,11 @@ def insert_rows(
     when asked. Values of JSON and date-time columns are adapted as Django would."""
     if not rows:
         return []
-    qn = connection.ops.quote_name
-    fields = {f.column: f for f in model._meta.concrete_fields}
-    # Values of JSON and date-time columns adapted as Django would, with the adapter
-    # looked up once, not once per value.
-    adapters = {
-        i: adapter
-        for i, column in enumerate(columns)
-        if (adapter := _adapter(fields[column])) is not None
-    }
+    by_column = {f.column: f for f in model._meta.concrete_fields}
+    adapted = adapt_rows([by_column[c] for c in columns], rows)
     if connection.vendor == "postgresql":
-        return _copy_rows(model, columns, rows, adapters, returning_id=returning_id)
+        return _copy_rows(model, columns, adapted, len(rows), returning_id=returning_id)
+    qn = connection.ops.quote_name
     # Only quoted table and column names of our own models go into the text; values
     # are parameters.
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) VALUES "  # noqa: S608
@@ -40,26 +35,33 @@ def insert_rows(
     tail = f" RETURNING {qn(model._meta.pk.column)}" if returning_id else ""
     ids: list[int] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), ROWS_PER_STATEMENT):
-            chunk = rows[start : start + ROWS_PER_STATEMENT]
-            params: list[Any] = []
-            for row in chunk:
-                if adapters:
-                    row = list(row)
-                    for i, adapt in adapters.items():
-                        row[i] = adapt(row[i])
-                params += row
+        while chunk := list(itertools.islice(adapted, ROWS_PER_STATEMENT)):
+            params = [value for row in chunk for value in row]
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, params)
             if returning_id:
                 ids += [r[0] for r in cursor.fetchall()]
     return ids
 
 
+def adapt_rows(
+    fields: Sequence[models.Field[Any, Any]], rows: Iterable[Sequence[Any]]
+) -> Iterator[Sequence[Any]]:
+    """The rows with their JSON and date-time values adapted as Django would, each
+    column's adapter looked up once, not once per value."""
+    adapters = [(i, adapt) for i, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
+    for row in rows:
+        if adapters:
+            row = list(row)
+            for i, adapt in adapters:
+                row[i] = adapt(row[i])
+        yield row
+
+
 def _copy_rows(
     model: type[models.Model],
     columns: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    adapters: dict[int, Callable[[Any], Any]],
+    rows: Iterable[Sequence[Any]],
+    count: int,
     *,
     returning_id: bool,
 ) -> list[int]:
@@ -72,20 +74,15 @@ def _copy_rows(
         if returning_id:
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [qn(table), pk, len(rows)],
+                [qn(table), pk, count],
             )
             ids = [r[0] for r in cursor.fetchall()]
             columns = (pk, *columns)
-            adapters = {i + 1: adapt for i, adapt in adapters.items()}
-            rows = [(pk_value, *row) for pk_value, row in zip(ids, rows, strict=True)]
+            rows = ((pk_value, *row) for pk_value, row in zip(ids, rows, strict=True))
         names = ", ".join(qn(c) for c in columns)
         # Only quoted table and column names of our own models go into the text.
         with cursor.cursor.copy(f"COPY {qn(table)} ({names}) FROM STDIN") as copy:
             for row in rows:
-                if adapters:
-                    row = list(row)
-                    for i, adapt in adapters.items():
-                        row[i] = adapt(row[i])
                 copy.write_row(row)
     return ids
 

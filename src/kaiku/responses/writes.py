@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from kaiku.core.bulk import insert_rows
+from kaiku.core.bulk import adapt_rows, insert_rows
 from kaiku.responses.answers import CleanAnswer
 from kaiku.responses.models import AnalysisState, Answer, CurvePoint, EmotionAnswer, Response
 
@@ -127,18 +127,7 @@ def _value_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ..
 
 
 def _params(model: type[models.Model], rows: Sequence[Sequence[Any]]) -> list[Any]:
-    fields = _value_fields(model)
-    # Only JSON and date-time values need adapting; the rest go as they are.
-    adapt = [
-        i for i, f in enumerate(fields) if isinstance(f, models.JSONField | models.DateTimeField)
-    ]
-    params: list[Any] = []
-    for row in rows:
-        values = list(row)
-        for i in adapt:
-            values[i] = fields[i].get_db_prep_save(values[i], connection)
-        params += values
-    return params
+    return [value for row in adapt_rows(_value_fields(model), rows) for value in row]
 
 
 def _rows(model: type[models.Model], count: int) -> str:
