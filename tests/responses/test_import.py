@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from kaiku.responses.importing import Importer, ImportFileError, read_table
 from kaiku.responses.models import Answer, CurvePoint, EmotionAnswer, Response
@@ -76,6 +78,40 @@ def test_importing_the_same_file_twice_adds_nothing_the_second_time() -> None:
     again = _run(survey, data)
     assert (again.imported, again.duplicates) == (0, 2)
     assert Response.objects.count() == 2
+
+
+def test_taken_keys_are_looked_up_through_the_unique_index() -> None:
+    survey = _survey()
+    _run(survey, b"nps,idempotency_key\n5,a\n6,b\n7,\n")
+    organisation_id = survey.organisation_id
+    assert Response.objects.taken_idempotency_keys(organisation_id, ["a", "z", ""]) == {"a"}
+    assert Response.objects.taken_idempotency_keys(organisation_id + 1, ["a"]) == set()
+    with CaptureQueriesContext(connection) as queries:
+        Response.objects.taken_idempotency_keys(organisation_id, ["a", "b"])
+    sql = queries.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql)
+        else:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    # A full read of the organisation's responses per batch made big imports quadratic.
+    assert "response_unique_idempotency_key" in plan
+
+
+def test_leading_minus_nul_and_plus_cells() -> None:
+    survey = _survey()
+    data = b"nps;what_happened\n3;-2 tuntia jonossa\n4;ok\x00\n5;+358 40 123\n6;-\n"
+    report = _run(survey, data)
+    assert [(e.row, e.column) for e in report.errors] == [
+        (2, "what_happened"),
+        (3, "what_happened"),
+        (4, "what_happened"),
+        (5, "what_happened"),
+    ]
+    assert "NUL" in report.errors[1].reason and "formula" in report.errors[0].reason
+    assert _run(survey, b"nps;ease\n-1;3\n").errors[0].column == "nps"  # a number: checked as one
 
 
 def test_dry_run_previews_and_saves_nothing() -> None:

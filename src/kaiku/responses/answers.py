@@ -14,8 +14,8 @@ is ignored; an unknown key is an error, so that nothing is silently lost.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -34,21 +34,22 @@ MAX_WORD = 60
 EMOTIONS = frozenset(Emotion.values)
 
 
-@dataclass
+@dataclass(slots=True)
 class CleanAnswer:
     question: Question
     number: int | None = None
     text: str = ""
-    choices: list[str] = field(default_factory=list)
-    emotions: list[tuple[str, int]] = field(default_factory=list)
-    curve: list[tuple[int, int, str]] = field(default_factory=list)  # stage id, score, word
+    # Tuples, not lists: an import makes a million answers, most with none of these.
+    choices: tuple[str, ...] = ()
+    emotions: tuple[tuple[str, int], ...] = ()
+    curve: tuple[tuple[int, int, str], ...] = ()  # stage id, score, word
 
     @property
     def value(self) -> Any:
         """The plain value, as conditions compare it."""
         kind = self.question.kind
         if kind in CHOICE_KINDS:
-            return self.choices[0] if kind == QuestionKind.SINGLE_CHOICE else self.choices
+            return self.choices[0] if kind == QuestionKind.SINGLE_CHOICE else list(self.choices)
         if kind == QuestionKind.TEXT:
             return self.text
         if kind == QuestionKind.EMOTION:
@@ -66,34 +67,39 @@ def clean_answers(
     questions: Sequence[Question], raw: Mapping[str, Any], stage_ids: Iterable[int]
 ) -> tuple[list[CleanAnswer], dict[str, str]]:
     """The typed answers and, by question key, what was wrong with the others."""
-    by_key = {q.key: q for q in questions}
-    errors = {key: _("No such question in this survey.") for key in raw if key not in by_key}
-    stages = set(stage_ids)
-    cleaned: dict[str, CleanAnswer] = {}
-    for question in questions:
-        if not _condition_holds(question.condition, cleaned):
-            continue
-        value = raw.get(question.key)
-        if _is_empty(value):
-            if question.required:
-                errors[question.key] = _("This question needs an answer.")
-            continue
-        try:
-            cleaned[question.key] = _clean(question, value, stages)
-        except AnswerError as exc:
-            errors[question.key] = str(exc)
-    return list(cleaned.values()), errors
+    return AnswerChecker(questions, stage_ids).clean(raw)
 
 
-def _is_empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+class AnswerChecker:
+    """A survey's questions made ready once to check many submissions: an import checks
+    a million rows against the same questions."""
+
+    def __init__(self, questions: Sequence[Question], stage_ids: Iterable[int]) -> None:
+        self.keys = frozenset(q.key for q in questions)
+        stages = frozenset(stage_ids)
+        self.steps = [
+            (q, q.key, q.condition or None, q.required, _cleaner(q, stages)) for q in questions
+        ]
+
+    def clean(self, raw: Mapping[str, Any]) -> tuple[list[CleanAnswer], dict[str, str]]:
+        errors = {key: _("No such question in this survey.") for key in raw if key not in self.keys}
+        cleaned: dict[str, CleanAnswer] = {}
+        for question, key, condition, required, clean in self.steps:
+            if condition is not None and not _condition_holds(condition, cleaned):
+                continue
+            value = raw.get(key)
+            if value is None or value == "" or value == [] or value == {}:
+                if required:
+                    errors[key] = _("This question needs an answer.")
+                continue
+            try:
+                cleaned[key] = clean(question, value)
+            except AnswerError as exc:
+                errors[key] = str(exc)
+        return list(cleaned.values()), errors
 
 
-def _condition_holds(
-    condition: Mapping[str, Any] | None, cleaned: Mapping[str, CleanAnswer]
-) -> bool:
-    if not condition:
-        return True
+def _condition_holds(condition: Mapping[str, Any], cleaned: Mapping[str, CleanAnswer]) -> bool:
     earlier = cleaned.get(condition.get("question", ""))
     if earlier is None:
         return False
@@ -111,22 +117,29 @@ def _condition_holds(
         return False
 
 
-def _clean(question: Question, value: Any, stages: set[int]) -> CleanAnswer:
+Cleaner = Callable[[Question, Any], CleanAnswer]
+
+
+def _cleaner(question: Question, stages: frozenset[int]) -> Cleaner:
+    """The function that turns a raw value into this question's typed answer."""
     kind = question.kind
-    answer = CleanAnswer(question=question)
     if question.scale is not None:
-        answer.number = _integer(value, *question.scale)
-    elif kind in CONSENT_KINDS:
-        answer.number = int(_boolean(value))
-    elif kind == QuestionKind.TEXT:
-        answer.text = _text(value, question.max_length)
-    elif kind in CHOICE_KINDS:
-        answer.choices = _choices(question, value)
-    elif kind == QuestionKind.EMOTION:
-        answer.emotions = _emotions(value)
-    elif kind == QuestionKind.EMOTION_CURVE:
-        answer.curve = _curve(value, stages)
-    return answer
+        low, high = question.scale
+        return lambda q, value: CleanAnswer(q, number=_integer(value, low, high))
+    if kind in CONSENT_KINDS:
+        return lambda q, value: CleanAnswer(q, number=int(_boolean(value)))
+    if kind == QuestionKind.TEXT:
+        limit = question.max_length
+        return lambda q, value: CleanAnswer(q, text=_text(value, limit))
+    if kind in CHOICE_KINDS:
+        allowed = frozenset(o["value"] for o in question.options)
+        single = kind == QuestionKind.SINGLE_CHOICE
+        return lambda q, value: CleanAnswer(q, choices=_choices(allowed, single, value))
+    if kind == QuestionKind.EMOTION:
+        return lambda q, value: CleanAnswer(q, emotions=_emotions(value))
+    if kind == QuestionKind.EMOTION_CURVE:
+        return lambda q, value: CleanAnswer(q, curve=_curve(value, stages))
+    raise ValueError(f"no cleaner for question kind {kind!r}")
 
 
 def _integer(value: Any, low: int, high: int) -> int:
@@ -164,10 +177,9 @@ def _text(value: Any, max_length: int) -> str:
     return text
 
 
-def _choices(question: Question, value: Any) -> list[str]:
-    allowed = [o["value"] for o in question.options]
+def _choices(allowed: frozenset[str], single: bool, value: Any) -> tuple[str, ...]:
     values = value if isinstance(value, list) else [value]
-    if question.kind == QuestionKind.SINGLE_CHOICE and len(values) != 1:
+    if single and len(values) != 1:
         raise AnswerError(_("Choose one option."))
     chosen = []
     for item in values:
@@ -175,10 +187,10 @@ def _choices(question: Question, value: Any) -> list[str]:
             raise AnswerError(_("Unknown option %(v)r.") % {"v": item})
         if item not in chosen:
             chosen.append(item)
-    return chosen
+    return tuple(chosen)
 
 
-def _emotions(value: Any) -> list[tuple[str, int]]:
+def _emotions(value: Any) -> tuple[tuple[str, int], ...]:
     items: list[Mapping[str, Any]]
     if isinstance(value, Mapping):
         items = [{"emotion": k, "intensity": v} for k, v in value.items()]
@@ -194,10 +206,10 @@ def _emotions(value: Any) -> list[tuple[str, int]]:
         emotions[name] = _integer(item.get("intensity", 2), *INTENSITY_RANGE)
     if Emotion.NEUTRAL in emotions and len(emotions) > 1:
         raise AnswerError(_("Neutral cannot be chosen together with other emotions."))
-    return list(emotions.items())
+    return tuple(emotions.items())
 
 
-def _curve(value: Any, stages: set[int]) -> list[tuple[int, int, str]]:
+def _curve(value: Any, stages: frozenset[int]) -> tuple[tuple[int, int, str], ...]:
     if not isinstance(value, list):
         raise AnswerError(_("Expected a list of stages with scores."))
     points: dict[int, tuple[int, int, str]] = {}
@@ -213,4 +225,4 @@ def _curve(value: Any, stages: set[int]) -> list[tuple[int, int, str]]:
         score = _integer(item.get("score"), *CURVE_RANGE)
         word = _text(item.get("word") or "", MAX_WORD)
         points[stage_id] = (stage_id, score, word)
-    return list(points.values())
+    return tuple(points.values())

@@ -12,6 +12,7 @@ import csv
 import itertools
 import logging
 import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
@@ -172,8 +173,15 @@ def _run(job: ImportJob, stream: IO[bytes], rejected: IO[str]) -> ImportReport:
     def sink(error: RowError) -> None:
         writer.writerow([error.row, _safe_cell(error.column), error.reason])
 
+    last_written = 0.0
+
     def progress(rows: int) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(rows_done=rows, bytes_done=_position(stream))
+        # At most once a second: the page asks every two, and on SQLite each write
+        # waits for the batch being saved.
+        nonlocal last_written
+        if time.monotonic() - last_written >= 1:
+            last_written = time.monotonic()
+            ImportJob.objects.filter(pk=job.pk).update(rows_done=rows, bytes_done=_position(stream))
 
     header, rows = read_table(stream, job.filename)
     importer = Importer(

@@ -16,20 +16,22 @@ import csv
 import functools
 import io
 import itertools
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
 from kaiku.organisations.models import Team
-from kaiku.responses.answers import CleanAnswer, clean_answers
+from kaiku.responses.answers import AnswerChecker, CleanAnswer
 from kaiku.responses.models import (
     Contact,
     Respondent,
@@ -37,7 +39,7 @@ from kaiku.responses.models import (
     Source,
 )
 from kaiku.responses.writes import RESPONSE_COLUMNS, insert_responses
-from kaiku.surveys.models import CONSENT_KINDS, LANGUAGES, Question, QuestionKind, Survey
+from kaiku.surveys.models import LANGUAGES, Question, QuestionKind, Survey
 
 FIELDS = (
     "submitted_at",
@@ -55,6 +57,8 @@ CHANNELS = frozenset(Channel.values)
 MAX_CELL = 10_000
 MAX_KEPT_ERRORS = 1_000
 PREVIEW_ROWS = 20
+# Rows saved per transaction: bigger batches commit less often; 5,000 rows stay a few MB.
+BATCH_SIZE = 5000
 FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 DATE_FORMATS = ("%d.%m.%Y %H:%M", "%d.%m.%Y %H.%M", "%d.%m.%Y", "%Y-%m-%d")
 # A CSV cell may hold up to this much before the reader itself gives up; longer
@@ -195,7 +199,7 @@ class Importer:
         mapping: Mapping[str, str] | None = None,
         *,
         dry_run: bool = False,
-        batch_size: int = 1000,
+        batch_size: int = BATCH_SIZE,
         is_demo: bool = False,
         on_progress: Callable[[int], None] | None = None,
         error_sink: Callable[[RowError], None] | None = None,
@@ -227,7 +231,12 @@ class Importer:
         self.stage_ids = set(
             Stage.objects.filter(journey_id=survey.journey_id).values_list("pk", flat=True)
         )
+        self.checker = AnswerChecker(self.questions, self.stage_ids)
         self.seen_keys: set[str] = set()
+        # One clock for the whole run: rows without a date get the time the import
+        # started, and "in the future" means after that.
+        self.started_at = timezone.now()
+        self.latest = self.started_at + timedelta(days=1)
         self.defaults = dict.fromkeys(RESPONSE_COLUMNS) | {
             "organisation_id": survey.organisation_id,
             "survey_id": survey.pk,
@@ -265,33 +274,46 @@ class Importer:
         return self.header[self.columns[target]] if target in self.columns else target
 
     def run(self, rows: Iterable[tuple[int, list[str]]]) -> ImportReport:
+        saver = _Saver(self._save, writers=self._writers())
         batch: list[_Row] = []
-        for number, cells in rows:
-            self.report.rows += 1
-            row = self._check(number, cells)
-            if row is not None:
-                batch.append(row)
-                if len(self.report.preview) < PREVIEW_ROWS:
-                    self.report.preview.append(self._preview(row))
-            if len(batch) >= self.batch_size:
-                self._flush(batch)
-                batch = []
-            if self.on_progress and self.report.rows % 1000 == 0:
-                self.on_progress(self.report.rows)
-        self._flush(batch)
+        try:
+            for number, cells in rows:
+                self.report.rows += 1
+                row = self._check(number, cells)
+                if row is not None:
+                    batch.append(row)
+                    if len(self.report.preview) < PREVIEW_ROWS:
+                        self.report.preview.append(self._preview(row))
+                if len(batch) >= self.batch_size:
+                    saver.submit(batch)
+                    batch = []
+                if self.on_progress and self.report.rows % 1000 == 0:
+                    self.on_progress(self.report.rows)
+            saver.submit(batch)
+        finally:
+            # Whatever was handed over is saved (or its error raised) before returning.
+            saver.close()
+        self.report.imported += saver.imported
+        self.report.duplicates += saver.duplicates
         if self.on_progress:
             self.on_progress(self.report.rows)
         return self.report
+
+    def _writers(self) -> int:
+        if self.dry_run or connection.in_atomic_block:
+            return 0
+        return 2 if connection.vendor == "postgresql" else 1
 
     def _check(self, number: int, cells: list[str]) -> _Row | None:
         if len(cells) > len(self.header):
             self.report.reject(number, "", _("The row has more cells than the header."))
             return None
-        for i, cell in enumerate(cells):
-            problem = _cell_problem(cell)
-            if problem:
-                self.report.reject(number, self.header[i], problem)
-                return None
+        if not _row_is_plain(cells):
+            for i, cell in enumerate(cells):
+                problem = _cell_problem(cell)
+                if problem:
+                    self.report.reject(number, self.header[i], problem)
+                    return None
         values = {t: cells[i].strip() if i < len(cells) else "" for t, i in self.columns.items()}
         try:
             fields = self._fields(values)
@@ -305,7 +327,7 @@ class Importer:
             self.report.duplicates += 1
             return None
         raw = {k: _raw(self.by_key[k], v) for k, v in values.items() if k in self.by_key and v}
-        answers, errors = clean_answers(self.questions, raw, self.stage_ids)
+        answers, errors = self.checker.clean(raw)
         if errors:
             target, reason = next(iter(errors.items()))
             self.report.reject(number, self._column_name(target), reason)
@@ -330,7 +352,7 @@ class Importer:
         survey = self.survey
         fields: dict[str, Any] = {
             "submitted_at": _datetime(values.get("submitted_at", ""), "submitted_at")
-            or timezone.now(),
+            or self.started_at,
             "experienced_at": _datetime(values.get("experienced_at", ""), "experienced_at"),
             "language": values.get("language") or survey.languages[0],
             "channel": values.get("channel", ""),
@@ -351,7 +373,7 @@ class Importer:
                 if found is None:
                     raise _Bad(target, _("Unknown %(what)s %(v)r.") % {"what": target, "v": value})
                 fields[attribute] = found
-        if fields["submitted_at"] > timezone.now() + timedelta(days=1):
+        if fields["submitted_at"] > self.latest:
             raise _Bad("submitted_at", _("The date is in the future."))
         return fields
 
@@ -362,48 +384,39 @@ class Importer:
             "answers": {a.question.key: a.value for a in row.answers},
         }
 
-    def _flush(self, batch: list[_Row]) -> None:
-        if not batch:
-            return
-        if self.dry_run:
-            self.report.imported += len(batch)
-            return
+    def _save(self, batch: list[_Row]) -> tuple[int, int]:
+        """Saves a batch in one transaction: (rows saved, rows already there)."""
+        if not batch or self.dry_run:
+            return len(batch), 0
         with transaction.atomic():
             keys = [r.response["idempotency_key"] for r in batch if r.response["idempotency_key"]]
-            existing = (
-                set(
-                    Response.objects.with_idempotency_keys(
-                        self.survey.organisation_id, keys
-                    ).values_list("idempotency_key", flat=True)
-                )
-                if keys
-                else set()
-            )
-            fresh = [
-                r
-                for r in batch
-                if not r.response["idempotency_key"]
-                or r.response["idempotency_key"] not in existing
-            ]
-            self.report.duplicates += len(batch) - len(fresh)
+            existing = Response.objects.taken_idempotency_keys(self.survey.organisation_id, keys)
+            fresh = [r for r in batch if r.response["idempotency_key"] not in existing]
             self._attach_respondents(fresh)
             _ids, text_ids = insert_responses([(r.response, r.answers) for r in fresh])
             if text_ids:
                 from kaiku.responses.tasks import analyse_responses_task
 
                 transaction.on_commit(lambda: analyse_responses_task.delay(text_ids))
-        self.report.imported += len(fresh)
+        return len(fresh), len(batch) - len(fresh)
 
     def _attach_respondents(self, rows: list[_Row]) -> None:
+        """Links rows to respondents by reference, made where new, and keeps e-mails as
+        contacts. Safe while another batch of the same file is saved at the same time:
+        conflicts are skipped and looked up again, and keys go in sorted order so that
+        two batches cannot wait on each other."""
         org = self.survey.organisation_id
         refs = {r.respondent_ref[:200] for r in rows if r.respondent_ref}
-        known = {
-            p.external_ref: p
-            for p in Respondent.objects.filter(organisation_id=org, external_ref__in=refs)
-        }
-        missing = [Respondent(organisation_id=org, external_ref=ref) for ref in refs - known.keys()]
-        Respondent.objects.bulk_create(missing)
-        known.update({p.external_ref: p for p in missing})
+        known = self._respondents(refs)
+        if refs - known.keys():
+            Respondent.objects.bulk_create(
+                [
+                    Respondent(organisation_id=org, external_ref=r)
+                    for r in sorted(refs - known.keys())
+                ],
+                ignore_conflicts=True,
+            )
+            known.update(self._respondents(refs - known.keys()))
         anonymous_with_email: dict[int, Respondent] = {}
         for index, row in enumerate(rows):
             if not row.respondent_ref and row.email:
@@ -411,31 +424,94 @@ class Importer:
         Respondent.objects.bulk_create(anonymous_with_email.values())
         emails: dict[int, str] = {}
         for index, row in enumerate(rows):
-            respondent = (
-                known[row.respondent_ref[:200]]
-                if row.respondent_ref
-                else anonymous_with_email.get(index)
-            )
-            if respondent is not None:
-                row.response["respondent_id"] = respondent.pk
+            pk = known.get(row.respondent_ref[:200]) if row.respondent_ref else None
+            if pk is None and index in anonymous_with_email:
+                pk = anonymous_with_email[index].pk
+            if pk is not None:
+                row.response["respondent_id"] = pk
                 if row.email:
-                    emails[respondent.pk] = row.email.lower()
-        have = set(
-            Contact.objects.filter(respondent_id__in=emails).values_list("respondent_id", flat=True)
-        )
+                    emails[pk] = row.email.lower()
+        # A respondent who already has contact details keeps them.
         Contact.objects.bulk_create(
-            [
-                Contact(respondent_id=pk, email=email)
-                for pk, email in emails.items()
-                if pk not in have
-            ]
+            [Contact(respondent_id=pk, email=emails[pk]) for pk in sorted(emails)],
+            ignore_conflicts=True,
         )
+
+    def _respondents(self, refs: set[str]) -> dict[str, int]:
+        found = Respondent.objects.filter(
+            organisation_id=self.survey.organisation_id, external_ref__in=refs
+        )
+        return dict(found.values_list("external_ref", "pk"))
+
+
+class _Saver:
+    """Saves batches, in other threads when it can: while the database stores one batch,
+    the next is read and checked, which keeps both cores of a small server busy. On
+    PostgreSQL two batches are saved at once, each on its own connection, so that the
+    server's share (index updates, foreign-key checks at commit) also runs on both
+    cores; SQLite takes one writer at a time. Inside a caller's transaction batches are
+    saved in the caller's thread, as another connection could neither see nor join it.
+    Memory stays at a few batches: `submit` waits while all writers are busy."""
+
+    def __init__(self, save: Callable[[list[_Row]], tuple[int, int]], *, writers: int) -> None:
+        self.save = save
+        self.writers = writers
+        self.pool = (
+            ThreadPoolExecutor(writers, thread_name_prefix="kaiku-import") if writers else None
+        )
+        self.pending: deque[Future[tuple[int, int]]] = deque()
+        self.imported = self.duplicates = 0
+
+    def submit(self, batch: list[_Row]) -> None:
+        if self.pool is None:
+            self._count(self.save(batch))
+            return
+        while len(self.pending) >= self.writers:
+            self._count(self.pending.popleft().result())  # raises a writer's error here
+        self.pending.append(self.pool.submit(self._save_in_thread, batch))
+
+    def close(self) -> None:
+        try:
+            while self.pending:
+                self._count(self.pending.popleft().result())
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def _save_in_thread(self, batch: list[_Row]) -> tuple[int, int]:
+        try:
+            return self.save(batch)
+        finally:
+            # A connection per batch: opening one costs little next to 5,000 rows, and
+            # no connection outlives the import in a thread nobody closes.
+            connections.close_all()
+
+    def _count(self, counts: tuple[int, int]) -> None:
+        self.imported += counts[0]
+        self.duplicates += counts[1]
 
 
 class _Bad(Exception):
     def __init__(self, target: str, reason: str) -> None:
         super().__init__(reason)
         self.target, self.reason = target, reason
+
+
+def _row_is_plain(cells: list[str]) -> bool:
+    """True when no cell can have a problem: the common case, checked for the whole row
+    at C speed, so that only suspicious rows are looked at cell by cell."""
+    for cell in cells:
+        # A leading minus is a formula unless the cell is a number: the slow path knows.
+        if len(cell) > MAX_CELL or cell.startswith(FORMULA_STARTS) or cell.startswith("-"):
+            return False
+    joined = "".join(cells)
+    if "\x00" in joined:
+        return False
+    try:
+        joined.encode("utf-8")  # lone surrogates (undecodable bytes) refuse to encode
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _cell_problem(cell: str) -> str:
@@ -461,7 +537,12 @@ def _is_number(text: str) -> bool:
 def _datetime(text: str, target: str) -> datetime | None:
     if not text:
         return None
-    parsed = parse_datetime(text.replace(" ", "T", 1)) if "-" in text[:5] else None
+    try:
+        parsed: datetime | None = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        parsed = parse_datetime(text.replace(" ", "T", 1)) if "-" in text[:5] else None
     if parsed is None:
         for fmt in DATE_FORMATS:
             try:
@@ -486,21 +567,22 @@ def _zone() -> tzinfo:
 def _raw(question: Question, value: str) -> Any:
     """A cell as the raw answer `clean_answers` expects."""
     kind = question.kind
-    parts = [p.strip() for p in value.replace(",", ";").split(";") if p.strip()]
     if kind == QuestionKind.EMOTION:
         emotions = []
-        for part in parts:
+        for part in _parts(value):
             name, _sep, intensity = part.partition(":")
             emotions.append({"emotion": name.strip().lower(), "intensity": intensity.strip() or 2})
         return emotions
     if kind == QuestionKind.EMOTION_CURVE:
         points = []
-        for part in parts:
+        for part in _parts(value):
             stage, _sep, score = part.partition(":")
             points.append({"stage_id": stage.strip(), "score": score.strip()})
         return points
     if kind == QuestionKind.MULTIPLE_CHOICE:
         return [p for p in (x.strip() for x in value.split(";")) if p]
-    if kind in CONSENT_KINDS:
-        return value
     return value
+
+
+def _parts(value: str) -> list[str]:
+    return [p.strip() for p in value.replace(",", ";").split(";") if p.strip()]

@@ -10,6 +10,7 @@ lets one small server take hundreds of submissions a second.
 from __future__ import annotations
 
 import functools
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ EMOTION_COLUMNS = ("answer_id", "emotion", "intensity")
 CURVE_COLUMNS = ("answer_id", "stage_id", "score", "word")
 
 Row = Mapping[str, Any]  # a value for each of RESPONSE_COLUMNS
+_response_values = operator.itemgetter(*RESPONSE_COLUMNS)
 
 
 def insert_response(row: Row, answers: Sequence[CleanAnswer]) -> tuple[int, bool]:
@@ -50,7 +52,7 @@ def insert_responses(
     response_ids = insert_rows(
         Response,
         RESPONSE_COLUMNS,
-        [tuple(row[c] for c in RESPONSE_COLUMNS) for row, _answers in items],
+        [_response_values(row) for row, _answers in items],
         returning_id=True,
     )
     answer_rows, cleaned = [], []
@@ -75,7 +77,7 @@ def _insert_one_statement(row: Row, answers: Sequence[CleanAnswer]) -> int:
     Emotions and curve points find their answer by question (unique per response)."""
     emotions = [(a.question.pk, *e) for a in answers for e in a.emotions]
     points = [(a.question.pk, *p) for a in answers for p in a.curve]
-    params = _params(Response, [[row[c] for c in RESPONSE_COLUMNS]])
+    params = _params(Response, [_response_values(row)])
     params += _params(Answer, [_answer_values(a) for a in answers])
     params += _params(EmotionAnswer, emotions) + _params(CurvePoint, points)
     with connection.cursor() as cursor:

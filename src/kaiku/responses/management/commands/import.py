@@ -10,7 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from kaiku.responses.importing import Importer, ImportFileError, RowError, read_table
+from kaiku.responses.importing import BATCH_SIZE, Importer, ImportFileError, RowError, read_table
 from kaiku.surveys.models import Survey
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Check only; save nothing.")
         parser.add_argument("--report", help="Write every rejected row to this CSV file.")
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE)
         parser.add_argument("--no-progress", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
