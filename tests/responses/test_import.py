@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,37 @@ def test_respondents_and_contacts_are_linked_by_reference_and_email() -> None:
     assert by_nps[7].respondent.contact.email == "b@example.org"  # type: ignore[union-attr]
     assert by_nps[8].respondent is None
     assert Respondent.objects.count() == 2 and Contact.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batches_saved_by_writer_threads_each_row_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside a transaction, PostgreSQL saves batches in two writer threads at once;
+    rows of one person in different batches still meet one respondent."""
+    from kaiku.responses.models import Contact, Respondent
+
+    threads: set[str] = set()
+    save = Importer._save
+
+    def spy(self: Importer, batch: list[Any]) -> tuple[int, int]:
+        threads.add(threading.current_thread().name)
+        return save(self, batch)
+
+    monkeypatch.setattr(Importer, "_save", spy)
+    survey = _survey()
+    lines = ["nps,respondent_ref,email,idempotency_key"]
+    for i in range(40):
+        lines.append(f"{i % 11},crm-{i % 4},p{i % 4}@example.org,row-{i}")
+    lines.append("11,crm-9,,row-bad")  # rejected: out of the scale
+    data = "\n".join(lines).encode()
+    report = _run(survey, data, batch_size=3)
+    assert (report.rows, report.imported, report.rejected) == (41, 40, 1)
+    assert Response.objects.count() == 40
+    assert Respondent.objects.count() == 4 and Contact.objects.count() == 4
+    assert Response.objects.filter(respondent__external_ref="crm-1").count() == 10
+    if connection.vendor == "postgresql":
+        assert all(name.startswith("kaiku-import") for name in threads) and len(threads) == 2
+    else:
+        assert threads == {threading.current_thread().name}
+    again = _run(survey, data, batch_size=3)
+    assert (again.imported, again.duplicates) == (0, 40)
+    assert Response.objects.count() == 40

@@ -300,9 +300,9 @@ class Importer:
         return self.report
 
     def _writers(self) -> int:
-        if self.dry_run or connection.in_atomic_block:
+        if self.dry_run or connection.in_atomic_block or connection.vendor != "postgresql":
             return 0
-        return 2 if connection.vendor == "postgresql" else 1
+        return 2
 
     def _check(self, number: int, cells: list[str]) -> _Row | None:
         if len(cells) > len(self.header):
@@ -445,12 +445,12 @@ class Importer:
 
 
 class _Saver:
-    """Saves batches, in other threads when it can: while the database stores one batch,
+    """Saves batches, on PostgreSQL in two other threads, each with its own connection:
+    while the server stores two batches (index updates, foreign-key checks at commit),
     the next is read and checked, which keeps both cores of a small server busy. On
-    PostgreSQL two batches are saved at once, each on its own connection, so that the
-    server's share (index updates, foreign-key checks at commit) also runs on both
-    cores; SQLite takes one writer at a time. Inside a caller's transaction batches are
-    saved in the caller's thread, as another connection could neither see nor join it.
+    SQLite, where the work is in this process and holds the GIL, threads gained
+    nothing measurable, so batches are saved in the caller's thread; so they are inside
+    a caller's transaction, which another connection could neither see nor join.
     Memory stays at a few batches: `submit` waits while all writers are busy."""
 
     def __init__(self, save: Callable[[list[_Row]], tuple[int, int]], *, writers: int) -> None:
