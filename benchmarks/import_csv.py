@@ -86,11 +86,9 @@ def main() -> None:
     from tests.factories import make_survey, make_user
 
     from kaiku.organisations.services import create_organisation
-
+    from kaiku.responses import tasks
     from kaiku.responses.importing import Importer, read_table
     from kaiku.responses.models import Response
-
-    from kaiku.responses import tasks
 
     # The figure is for importing before analysis: what would be queued for the
     # analysis workers is counted instead of analysed here.
@@ -110,9 +108,7 @@ def main() -> None:
         Importer._writers = lambda self: 0  # type: ignore[method-assign]
     with source.open("rb") as stream:
         header, rows = read_table(stream, source.name)
-        importer = Importer(
-            survey, header, batch_size=options.batch_size, dry_run=options.dry_run
-        )
+        importer = Importer(survey, header, batch_size=options.batch_size, dry_run=options.dry_run)
         report = profiler.runcall(importer.run, rows) if profiler else importer.run(rows)
     if profiler:
         pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(30)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -108,6 +109,7 @@ def _copy_rows(
     return ids
 
 
+@functools.cache
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     db = connections[DEFAULT_DB_ALIAS]
     if isinstance(field, models.JSONField):
