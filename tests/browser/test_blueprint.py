@@ -16,6 +16,7 @@ from kaiku.demo.journeys import DEMO_JOURNEYS
 from kaiku.demo.services import DemoLogin, seed_demo
 from kaiku.journeys.models import Journey, Stage
 from kaiku.organisations.models import Organisation
+from tests.factories import make_journey
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -148,3 +149,42 @@ def test_viewer_sees_no_editing_buttons(page: Page, demo, journey: Journey) -> N
         expect(main.get_by_role("button", name=name, exact=True)).to_have_count(0)
     expect(main.locator("form:has(input[name='direction'])")).to_have_count(0)
     expect(main.locator(".tools, .icon-button, .add-touchpoint")).to_have_count(0)
+
+
+def test_a_wide_blueprint_says_what_is_out_of_view(page: Page, demo) -> None:
+    """At 1280 px eight stages do not fit: a line above the table counts the stages out
+    of view and its arrows scroll; the stage tools line up from stage to stage."""
+    organisation, logins = demo
+    wide = make_journey(organisation, stages=8, touchpoints_per_stage=1)
+    sign_in(page, logins[0])
+    page.goto(f"/journeys/{wide.pk}/")
+    hint = page.locator("[data-blueprint-hint]")
+    expect(hint).to_be_visible()
+    expect(hint).to_contain_text(re.compile(r"näkymän ulkopuolella: [1-7]\b"))
+    region = page.locator("[data-blueprint-scroll]")
+    assert region.evaluate("el => el.scrollLeft") == 0
+    expect(hint.get_by_role("button", name="Vieritä aiempiin vaiheisiin")).to_be_disabled()
+    hint.get_by_role("button", name="Vieritä myöhempiin vaiheisiin").click()
+    page.wait_for_function(
+        "() => document.querySelector('[data-blueprint-scroll]').scrollLeft > 100"
+    )
+    expect(page.locator(".blueprint-frame")).to_have_class(re.compile(r"\bmore-left\b"))
+
+    # The edit button sits at the same place in every stage heading, the first and the
+    # last (which have one arrow less) included.
+    offsets = page.locator("table.blueprint thead th.stage-head").evaluate_all(
+        """heads => heads.map(th => {
+            const edit = th.querySelector('a.icon-button');
+            return Math.round(edit.getBoundingClientRect().left - th.getBoundingClientRect().left);
+        })"""
+    )
+    assert len(set(offsets)) == 1, offsets
+
+
+def test_a_blueprint_that_fits_shows_no_scroll_hint(page: Page, demo, journey: Journey) -> None:
+    _organisation, logins = demo
+    sign_in(page, logins[0])
+    page.set_viewport_size({"width": 1900, "height": 900})
+    page.goto(f"/journeys/{journey.pk}/")
+    expect(stage_names(page).first).to_be_visible()
+    expect(page.locator("[data-blueprint-hint]")).to_be_hidden()
