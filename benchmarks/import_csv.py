@@ -86,9 +86,9 @@ def main() -> None:
     from tests.factories import make_survey, make_user
 
     from kaiku.organisations.services import create_organisation
-    from kaiku.responses import tasks
     from kaiku.responses.importing import Importer, read_table
     from kaiku.responses.models import Response
+    from kaiku.textanalysis import tasks
 
     # The figure is for importing before analysis: what would be queued for the
     # analysis workers is counted instead of analysed here.

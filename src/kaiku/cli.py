@@ -20,6 +20,11 @@ def main(argv: list[str] | None = None) -> None:
         serve(argv[1:])
     elif command == "worker":
         worker(argv[1:])
+    elif command in ("analyze", "evaluate", "train"):
+        # The analysis engine needs no database: no Django setup for these.
+        from kaiku.analysis.cli import COMMANDS
+
+        COMMANDS[command](argv[1:])
     else:
         _django(argv or ["help"])
 

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kaiku.journeys",
     "kaiku.surveys",
     "kaiku.responses",
+    "kaiku.textanalysis",
     "kaiku.invitations",
     "kaiku.demo",
     "ninja",

@@ -73,7 +73,7 @@ def test_every_kind_is_stored_typed() -> None:
     assert contact.respondent == response.respondent
 
 
-def test_text_is_queued_for_analysis_and_marked_waiting_after_commit(
+def test_text_is_queued_for_analysis_and_analysed_after_commit(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     survey = _survey()
@@ -84,7 +84,9 @@ def test_text_is_queued_for_analysis_and_marked_waiting_after_commit(
     for callback in callbacks:
         callback()
     text.refresh_from_db()
-    assert text.analysis_state == AnalysisState.WAITING
+    assert text.analysis_state == AnalysisState.DONE
+    assert text.analysis.polarity == "negative"
+    assert "communication" in text.analysis.theme_keys
 
 
 def test_answer_to_a_question_whose_condition_fails_is_ignored() -> None:

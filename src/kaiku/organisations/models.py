@@ -25,9 +25,25 @@ class Role(models.TextChoices):
 _ROLE_RANK = {Role.VIEWER: 0, Role.HANDLER: 1, Role.ANALYST: 2, Role.ADMIN: 3, Role.OWNER: 4}
 
 
+class PiiRedaction(models.TextChoices):
+    STORE = "store", _("Redact before storing: only the redacted text is kept")
+    DISPLAY = "display", _("Redact when shown: the original text is kept")
+    OFF = "off", _("Do not redact")
+
+
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    pii_redaction = models.CharField(
+        _("personal data in free text"),
+        max_length=8,
+        choices=PiiRedaction.choices,
+        default=PiiRedaction.STORE,
+        help_text=_(
+            "Names, phone numbers, e-mail addresses, identity codes and account and card "
+            "numbers in comments are replaced by placeholders such as [NIMI]."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

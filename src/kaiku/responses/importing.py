@@ -395,7 +395,7 @@ class Importer:
             self._attach_respondents(fresh)
             _ids, text_ids = insert_responses([(r.response, r.answers) for r in fresh])
             if text_ids:
-                from kaiku.responses.tasks import analyse_responses_task
+                from kaiku.textanalysis.tasks import analyse_responses_task
 
                 transaction.on_commit(lambda: analyse_responses_task.delay(text_ids))
         return len(fresh), len(batch) - len(fresh)

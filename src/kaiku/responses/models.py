@@ -64,7 +64,10 @@ class Source(models.TextChoices):
 class AnalysisState(models.TextChoices):
     NONE = "", _("Nothing to analyse")
     QUEUED = "queued", _("Queued")
+    # Kept for answers saved before the analysis engine existed; `kaiku reanalyze`
+    # analyses them.
     WAITING = "waiting", _("Waiting for the analysis engine")
+    DONE = "done", _("Analysed")
 
 
 class ResponseQuerySet(models.QuerySet["Response"]):

@@ -18,8 +18,6 @@ from kaiku.journeys.models import Channel, Segment, Stage
 from kaiku.organisations.models import ApiKey, Membership, Team
 from kaiku.responses.answers import CleanAnswer, clean_answers
 from kaiku.responses.models import (
-    AnalysisState,
-    Answer,
     Contact,
     Respondent,
     Response,
@@ -205,9 +203,9 @@ def _save(submission: Submission, checked: Checked) -> Response:
     response_id, with_text = insert_response(row, checked.answers)
     _record_consents(respondent, checked.answers)
     if with_text:
-        from kaiku.responses.tasks import analyse_response_task
+        from kaiku.textanalysis.tasks import analyse_responses_task
 
-        transaction.on_commit(lambda: analyse_response_task.delay(response_id))
+        transaction.on_commit(lambda: analyse_responses_task.delay([response_id]))
     return Response.from_db(
         router.db_for_write(Response), ["id", *row], [response_id, *row.values()]
     )
@@ -263,10 +261,3 @@ def _record_consents(respondent: Respondent | None, answers: list[CleanAnswer]) 
     if QuestionKind.CONSENT_UPDATES in consent:
         updates["may_tell_changes"] = consent[QuestionKind.CONSENT_UPDATES]
     Contact.objects.update_or_create(respondent=respondent, defaults=updates)
-
-
-def mark_awaiting_analysis(*, response_ids: list[int]) -> int:
-    """The analysis engine is not built yet: queued text waits for it. Idempotent."""
-    return Answer.objects.filter(
-        response_id__in=response_ids, analysis_state=AnalysisState.QUEUED
-    ).update(analysis_state=AnalysisState.WAITING)

@@ -2,17 +2,7 @@
 
 from celery import shared_task
 
-from kaiku.responses import import_jobs, services
-
-
-@shared_task(name="responses.analyse_response", acks_late=True)
-def analyse_response_task(response_id: int) -> None:
-    services.mark_awaiting_analysis(response_ids=[response_id])
-
-
-@shared_task(name="responses.analyse_responses", acks_late=True)
-def analyse_responses_task(response_ids: list[int]) -> None:
-    services.mark_awaiting_analysis(response_ids=response_ids)
+from kaiku.responses import import_jobs
 
 
 @shared_task(name="responses.run_import", acks_late=True)

@@ -1,0 +1,69 @@
+"""What the analysis engine read in one free-text answer."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kaiku.organisations.models import Organisation
+from kaiku.responses.models import Answer, Response
+
+
+class Polarity(models.TextChoices):
+    POSITIVE = "positive", _("Positive")
+    NEGATIVE = "negative", _("Negative")
+    NEUTRAL = "neutral", _("Neutral")
+    MIXED = "mixed", _("Mixed")
+
+
+class Status(models.TextChoices):
+    OK = "ok", _("Analysed")
+    EMPTY = "empty", _("Empty")
+    NO_WORDS = "no_words", _("No words (emoji, digits or punctuation only)")
+
+
+class TextAnalysis(models.Model):
+    """One answer's analysis; replaced whole when the answer is analysed again."""
+
+    answer = models.OneToOneField(
+        Answer, on_delete=models.CASCADE, primary_key=True, related_name="analysis"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="text_analyses")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    language = models.CharField(max_length=8)
+    text = models.TextField(help_text=_("The answer as analysed, personal data redacted."))
+    truncated = models.BooleanField(default=False)
+    redactions = models.JSONField(default=list, blank=True)
+    emotions = models.JSONField(default=dict, blank=True)
+    labels = models.JSONField(default=list, blank=True)
+    valence = models.FloatField(null=True, blank=True)
+    polarity = models.CharField(max_length=8, choices=Polarity.choices, blank=True)
+    intensity = models.FloatField(null=True, blank=True)
+    themes = models.JSONField(default=list, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    urgent = models.BooleanField(default=False)
+    model_version = models.CharField(max_length=32)
+    analysed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("text analysis")
+        verbose_name_plural = _("text analyses")
+        indexes = [
+            models.Index(fields=["organisation", "model_version"], name="analysis_org_version"),
+            # Urgent answers are few and must be found at once.
+            models.Index(
+                fields=["organisation"], condition=models.Q(urgent=True), name="analysis_urgent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} {self.polarity}"
+
+    @property
+    def flag_kinds(self) -> list[str]:
+        return [flag["kind"] for flag in self.flags]
+
+    @property
+    def theme_keys(self) -> list[str]:
+        return list(dict.fromkeys(theme["key"] for theme in self.themes))

@@ -1,0 +1,116 @@
+"""Reads of text analyses, shaped for the response pages: the redacted text cut into
+segments with its themes marked, emotions named and ordered, flags named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from kaiku.analysis.lexicon import load_data
+from kaiku.surveys.models import Emotion
+from kaiku.textanalysis.models import TextAnalysis
+
+# Below this an emotion is noise next to the others and is not listed.
+SHOWN_EMOTION = 0.15
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    theme: str = ""  # the theme's name where the segment names a theme
+
+
+@dataclass(frozen=True)
+class NamedEmotion:
+    key: str
+    name: str
+    probability: float
+    predicted: bool
+
+    @property
+    def percent(self) -> int:
+        return round(self.probability * 100)
+
+
+@dataclass(frozen=True)
+class NamedFlag:
+    kind: str
+    name: str
+    urgent: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class AnalysisView:
+    analysis: TextAnalysis
+    segments: list[Segment]
+    emotions: list[NamedEmotion]
+    themes: list[str]
+    flags: list[NamedFlag]
+
+
+def _language() -> str:
+    language = (get_language() or "fi")[:2]
+    return language if language in ("fi", "sv", "en") else "en"
+
+
+def theme_name(key: str) -> str:
+    theme = load_data("themes.json").get(key)
+    return theme["name"][_language()] if theme else key
+
+
+def flag_name(kind: str) -> str:
+    if kind == "difficult_emotion":
+        return _("Difficult emotion")
+    signal = load_data("signals.json").get(kind)
+    return signal["name"][_language()] if signal else kind
+
+
+def emotion_name(key: str) -> str:
+    return str(Emotion(key).label) if key in Emotion.values else key
+
+
+def segments(text: str, themes: list[dict]) -> list[Segment]:
+    """The text cut at theme spans; overlapping spans keep the first."""
+    found = []
+    position = 0
+    for span in sorted(themes, key=lambda s: (s["start"], -s["end"])):
+        if span["start"] < position:
+            continue
+        if span["start"] > position:
+            found.append(Segment(text[position : span["start"]]))
+        found.append(Segment(text[span["start"] : span["end"]], theme_name(span["key"])))
+        position = span["end"]
+    if position < len(text):
+        found.append(Segment(text[position:]))
+    return found
+
+
+def analysis_view(analysis: TextAnalysis) -> AnalysisView:
+    emotions = sorted(
+        (
+            NamedEmotion(key, emotion_name(key), p, key in analysis.labels)
+            for key, p in analysis.emotions.items()
+            if p >= SHOWN_EMOTION or key in analysis.labels
+        ),
+        key=lambda e: -e.probability,
+    )
+    flags = [
+        NamedFlag(
+            flag["kind"],
+            flag_name(flag["kind"]),
+            flag["urgent"],
+            ", ".join(emotion_name(e) for e in flag["emotions"])
+            or ", ".join(dict.fromkeys(span["term"] for span in flag["spans"])),
+        )
+        for flag in analysis.flags
+    ]
+    return AnalysisView(
+        analysis,
+        segments(analysis.text, analysis.themes),
+        emotions,
+        [theme_name(key) for key in analysis.theme_keys],
+        flags,
+    )

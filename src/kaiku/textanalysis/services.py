@@ -1,0 +1,149 @@
+"""Analysing free-text answers and saving what was found: one transaction per batch,
+idempotent, so a task that runs twice stores each analysis once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from django.db import transaction
+from django.utils import timezone
+
+from kaiku.organisations.models import Organisation, PiiRedaction
+from kaiku.responses.models import AnalysisState, Answer
+from kaiku.textanalysis import engine
+from kaiku.textanalysis.models import TextAnalysis
+from kaiku.textanalysis.signals import answers_analysed
+
+BATCH_SIZE = 500
+PENDING = (AnalysisState.QUEUED, AnalysisState.WAITING)
+
+
+def analyse_responses(*, response_ids: list[int]) -> int:
+    """Analyse the responses' text answers that wait for it; returns how many."""
+    pending = Answer.objects.filter(response_id__in=response_ids, analysis_state__in=PENDING)
+    return analyse_answers(answer_ids=list(pending.values_list("pk", flat=True)))
+
+
+def analyse_answers(
+    *, answer_ids: Iterable[int], progress: Callable[[int], None] | None = None
+) -> int:
+    done = 0
+    for chunk in _chunks(answer_ids, BATCH_SIZE):
+        done += _analyse_batch(chunk)
+        if progress:
+            progress(len(chunk))
+    return done
+
+
+def reanalyse(
+    *,
+    organisation: Organisation | None = None,
+    everything: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Analyse again what an older model read (or, with `everything`, all), and what
+    has waited since before the engine existed."""
+    answers = Answer.objects.exclude(text="")
+    if organisation is not None:
+        answers = answers.filter(response__organisation=organisation)
+    if not everything:
+        current = engine.analyzer().version
+        outdated = TextAnalysis.objects.exclude(model_version=current).values("answer_id")
+        answers = answers.filter(analysis_state__in=PENDING) | answers.filter(pk__in=outdated)
+    ids = list(answers.order_by("pk").values_list("pk", flat=True))
+    return analyse_answers(answer_ids=ids, progress=progress)
+
+
+def count_to_reanalyse(
+    *, organisation: Organisation | None = None, everything: bool = False
+) -> int:
+    answers = Answer.objects.exclude(text="")
+    if organisation is not None:
+        answers = answers.filter(response__organisation=organisation)
+    if everything:
+        return answers.count()
+    current = engine.analyzer().version
+    outdated = TextAnalysis.objects.exclude(model_version=current).values("answer_id")
+    return (answers.filter(analysis_state__in=PENDING) | answers.filter(pk__in=outdated)).count()
+
+
+def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _analyse_batch(answer_ids: list[int]) -> int:
+    answers = list(
+        Answer.objects.filter(pk__in=answer_ids)
+        .exclude(text="")
+        .select_related("response__organisation")
+        .only(
+            "pk",
+            "text",
+            "response_id",
+            "response__language",
+            "response__organisation_id",
+            "response__organisation__pii_redaction",
+        )
+    )
+    if not answers:
+        return 0
+    analyzer = engine.analyzer()
+    by_policy: dict[str, list[Answer]] = {}
+    for answer in answers:
+        by_policy.setdefault(answer.response.organisation.pii_redaction, []).append(answer)
+    now = timezone.now()
+    rows: list[TextAnalysis] = []
+    redacted_answers: list[Answer] = []
+    for policy, group in by_policy.items():
+        results = analyzer.analyze_batch(
+            [a.text for a in group],
+            hints=[a.response.language for a in group],
+            redact=policy != PiiRedaction.OFF,
+        )
+        for answer, result in zip(group, results, strict=True):
+            rows.append(_row(answer, result, now))
+            if policy == PiiRedaction.STORE and result.redactions:
+                # The whole answer, not the analysed text: that may be cut short.
+                answer.text = analyzer.redactor.redact(answer.text).text
+                redacted_answers.append(answer)
+    with transaction.atomic():
+        ids = [a.pk for a in answers]
+        TextAnalysis.objects.filter(answer_id__in=ids).delete()
+        TextAnalysis.objects.bulk_create(rows)
+        Answer.objects.filter(pk__in=ids).update(analysis_state=AnalysisState.DONE)
+        if redacted_answers:
+            Answer.objects.bulk_update(redacted_answers, ["text"])
+    for organisation_id in {row.organisation_id for row in rows}:
+        answers_analysed.send(
+            sender=TextAnalysis,
+            organisation_id=organisation_id,
+            analyses=[row for row in rows if row.organisation_id == organisation_id],
+        )
+    return len(rows)
+
+
+def _row(answer: Answer, result, now) -> TextAnalysis:
+    data = result.as_dict()
+    return TextAnalysis(
+        answer_id=answer.pk,
+        organisation_id=answer.response.organisation_id,
+        response_id=answer.response_id,
+        status=result.status,
+        language=result.language,
+        text=result.text,
+        truncated=result.truncated,
+        redactions=data["redactions"],
+        emotions=data["emotions"],
+        labels=data["labels"],
+        valence=result.valence if result.status == "ok" else None,
+        polarity=result.polarity if result.status == "ok" else "",
+        intensity=result.intensity if result.status == "ok" else None,
+        themes=data["themes"],
+        flags=data["flags"],
+        urgent=result.urgent,
+        model_version=result.model_version,
+        analysed_at=now,
+    )
