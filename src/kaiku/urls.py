@@ -55,6 +55,7 @@ urlpatterns = [
     path("k/<str:token>/thanks/", kiosk_views.kiosk_thanks, name="kiosk_thanks"),
     path("journeys/", include("kaiku.journeys.urls")),
     path("surveys/", include("kaiku.surveys.urls")),
+    path("responses/", include("kaiku.responses.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("api/", api.urls),

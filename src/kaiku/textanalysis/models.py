@@ -67,3 +67,35 @@ class TextAnalysis(models.Model):
     @property
     def theme_keys(self) -> list[str]:
         return list(dict.fromkeys(theme["key"] for theme in self.themes))
+
+
+class TextTheme(models.Model):
+    """A theme an analysis found, one row per theme: what lists and counts filter and
+    group by. The spans stay in `TextAnalysis.themes` for display."""
+
+    analysis = models.ForeignKey(TextAnalysis, on_delete=models.CASCADE, related_name="theme_rows")
+    key = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "key"], name="text_theme_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TextFlag(models.Model):
+    """A flag an analysis raised, one row per kind, for lists and alert rules."""
+
+    analysis = models.ForeignKey(TextAnalysis, on_delete=models.CASCADE, related_name="flag_rows")
+    kind = models.CharField(max_length=32, db_index=True)
+    urgent = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["analysis", "kind"], name="text_flag_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.kind

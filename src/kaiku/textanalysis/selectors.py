@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaiku.analysis.lexicon import load_data
+from kaiku.organisations.models import Organisation
 from kaiku.surveys.models import Emotion
 from kaiku.textanalysis.models import TextAnalysis
 
@@ -114,3 +116,40 @@ def analysis_view(analysis: TextAnalysis) -> AnalysisView:
         [theme_name(key) for key in analysis.theme_keys],
         flags,
     )
+
+
+@dataclass(frozen=True)
+class CommentFilter:
+    survey_id: int | None = None
+    polarity: str = ""
+    theme: str = ""
+    flag: str = ""
+    urgent: bool = False
+
+
+def comments(organisation: Organisation, filters: CommentFilter) -> QuerySet[TextAnalysis]:
+    """Analysed comments of the organisation, newest first."""
+    found = TextAnalysis.objects.filter(organisation=organisation)
+    if filters.survey_id:
+        found = found.filter(response__survey_id=filters.survey_id)
+    if filters.polarity:
+        found = found.filter(polarity=filters.polarity)
+    if filters.theme:
+        found = found.filter(theme_rows__key=filters.theme)
+    if filters.flag:
+        found = found.filter(flag_rows__kind=filters.flag)
+    if filters.urgent:
+        found = found.filter(urgent=True)
+    return found.select_related(
+        "answer__question", "response__survey", "response__touchpoint"
+    ).order_by("-response__submitted_at", "-pk")
+
+
+def theme_choices() -> list[tuple[str, str]]:
+    return [(key, theme_name(key)) for key in load_data("themes.json")]
+
+
+def flag_choices() -> list[tuple[str, str]]:
+    return [("difficult_emotion", flag_name("difficult_emotion"))] + [
+        (key, flag_name(key)) for key in load_data("signals.json")
+    ]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kaiku.organisations.models import Organisation, PiiRedaction
 from kaiku.responses.models import AnalysisState, Answer
 from kaiku.textanalysis import engine
-from kaiku.textanalysis.models import TextAnalysis
+from kaiku.textanalysis.models import TextAnalysis, TextFlag, TextTheme
 from kaiku.textanalysis.signals import answers_analysed
 
 BATCH_SIZE = 500
@@ -113,6 +113,14 @@ def _analyse_batch(answer_ids: list[int]) -> int:
         ids = [a.pk for a in answers]
         TextAnalysis.objects.filter(answer_id__in=ids).delete()
         TextAnalysis.objects.bulk_create(rows)
+        TextTheme.objects.bulk_create(
+            TextTheme(analysis_id=row.answer_id, key=key) for row in rows for key in row.theme_keys
+        )
+        TextFlag.objects.bulk_create(
+            TextFlag(analysis_id=row.answer_id, kind=flag["kind"], urgent=flag["urgent"])
+            for row in rows
+            for flag in row.flags
+        )
         Answer.objects.filter(pk__in=ids).update(analysis_state=AnalysisState.DONE)
         if redacted_answers:
             Answer.objects.bulk_update(redacted_answers, ["text"])
