@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None) -> None:
         serve(argv[1:])
     elif command == "worker":
         worker(argv[1:])
+    elif command == "train" and any(a.startswith("--organisation") for a in argv[1:]):
+        _django(["train_organisation", *argv[1:]])
     elif command in ("analyze", "evaluate", "train"):
         # The analysis engine needs no database: no Django setup for these.
         from kaiku.analysis.cli import COMMANDS

@@ -177,3 +177,12 @@ def test_train_writes_a_model_that_analyze_can_load(tmp_path):
 
     analyzer = Analyzer(out)
     assert analyzer.analyze("olen niin vihainen", lang="fi").labels == ("anger",)
+
+
+def test_train_for_an_organisation_goes_to_the_django_command(monkeypatch):
+    from kaiku import cli
+
+    called = []
+    monkeypatch.setattr(cli, "_django", called.append)
+    cli.main(["train", "--organisation", "demo"])
+    assert called == [["train_organisation", "--organisation", "demo"]]

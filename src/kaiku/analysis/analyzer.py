@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from . import text as text_module
+from .adaptation import PolarityAdapter
 from .labels import DIFFICULT_EMOTIONS, EMOTIONS, LABELS, NEUTRAL, POLARITIES
 from .language import OTHER, SUPPORTED, LanguageDetector
 from .lexicon import SentimentHit, SentimentLexicon, SignalFinder, ThemeFinder
@@ -160,11 +161,13 @@ class Analyzer:
         lang: str | None = None,
         hints: Sequence[str | None] | None = None,
         redact: bool | None = None,
+        adapter: PolarityAdapter | None = None,
     ) -> list[TextAnalysis]:
         """Analyse texts. `lang` fixes the language of all of them; otherwise each is
         detected, with `hints` (say, the language the respondent answered in) deciding
-        texts too short to tell. `redact` overrides the analyser's own setting."""
-        scored = self.score_batch(texts, lang, hints, redact)
+        texts too short to tell. `redact` overrides the analyser's own setting; an
+        organisation's `adapter` refines polarity (kaiku.analysis.adaptation)."""
+        scored = self.score_batch(texts, lang, hints, redact, adapter)
         return [self._result(item) for item in scored]
 
     def score_batch(
@@ -173,6 +176,7 @@ class Analyzer:
         lang: str | None = None,
         hints: Sequence[str | None] | None = None,
         redact: bool | None = None,
+        adapter: PolarityAdapter | None = None,
     ) -> list[Scored]:
         if lang is not None and lang not in SUPPORTED:
             raise ValueError(f"lang must be one of {SUPPORTED} or None")
@@ -195,10 +199,12 @@ class Analyzer:
             if item.prepared.status == text_module.OK:
                 by_model.setdefault(item.model_language, []).append(item)
         for model_language, items in by_model.items():
-            self._score(items, model_language)
+            self._score(items, model_language, adapter)
         return scored
 
-    def _score(self, items: list[Scored], model_language: str) -> None:
+    def _score(
+        self, items: list[Scored], model_language: str, adapter: PolarityAdapter | None = None
+    ) -> None:
         model = self.models[model_language]
         texts = [item.text for item in items]
         batch = model.features(texts)
@@ -213,6 +219,8 @@ class Analyzer:
             logits[:, :2] += weight * sums
             polarity = np.exp(logits - logits.max(axis=1, keepdims=True))
             polarity /= polarity.sum(axis=1, keepdims=True)
+        if adapter is not None:
+            polarity = adapter.predict_proba(texts, polarity, sums)
         for j, item in enumerate(items):
             item.emotional = emotion[j, : len(EMOTIONS)]
             item.neutral = float(emotion[j, len(EMOTIONS)])

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 import numpy as np
 
@@ -92,9 +92,12 @@ class Featurizer:
         indices: list[int] = []
         counts: list[int] = []
         offsets = [0]
+        lookup = vocabulary.get
         for text in texts:
             for block in self._blocks(text):
-                found = Counter(vocabulary[term] for term in block if term in vocabulary)
+                # Unknown terms count under -1, dropped after: cheaper than testing each.
+                found = Counter(map(lookup, block, repeat(-1, len(block))))
+                found.pop(-1, None)
                 indices += found.keys()
                 counts += found.values()
             offsets.append(len(indices))

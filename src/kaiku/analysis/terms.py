@@ -25,6 +25,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 MIN_STEM = 2
 # A compound's first part is at least this long ("asiakas-", "odotus-").
 MIN_COMPOUND_HEAD = 3
+_CACHE_SIZE = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +96,18 @@ class TermList:
                 if head.compound:
                     self._compound.append(entry)
         self._lengths = sorted(lengths)
+        self._cache: dict[str, list[tuple[str, str, list[_Part]]]] = {}
 
     def _candidates(self, word: str) -> list[tuple[str, str, list[_Part]]]:
+        # Feedback repeats its words, so each word's candidates are remembered.
+        cached = self._cache.get(word)
+        if cached is None:
+            if len(self._cache) >= _CACHE_SIZE:
+                self._cache.clear()
+            cached = self._cache[word] = self._find_candidates(word)
+        return cached
+
+    def _find_candidates(self, word: str) -> list[tuple[str, str, list[_Part]]]:
         found: list[tuple[str, str, list[_Part]]] = []
         for length in self._lengths:
             if length > len(word):

@@ -1,12 +1,42 @@
-"""The analysis engine, loaded once per process and shared by every task in it."""
+"""The analysis engine, loaded once per process and shared by every task in it, and
+each organisation's adapted polarity layer, loaded when it changes."""
 
 from __future__ import annotations
 
 import functools
+import threading
 
+from kaiku.analysis.adaptation import PolarityAdapter
 from kaiku.analysis.analyzer import Analyzer
+
+_adapters: dict[int, tuple[str, PolarityAdapter | None]] = {}
+_lock = threading.Lock()
 
 
 @functools.cache
 def analyzer() -> Analyzer:
     return Analyzer()
+
+
+def for_organisation(organisation_id: int) -> tuple[str, PolarityAdapter | None]:
+    """The model version an organisation's analyses carry, and its layer if it has one."""
+    from kaiku.textanalysis.models import OrganisationModel
+
+    base = analyzer().version
+    found = (
+        OrganisationModel.objects.filter(organisation_id=organisation_id, base_version=base)
+        .only("base_version", "trained_at", "kept")
+        .first()
+    )
+    if found is None or not found.kept:
+        return base, None
+    version = found.version
+    with _lock:
+        cached = _adapters.get(organisation_id)
+        if cached and cached[0] == version:
+            return cached
+    data = OrganisationModel.objects.filter(pk=found.pk).values_list("adapter", flat=True).get()
+    adapter = PolarityAdapter.from_bytes(bytes(data)) if data else None
+    with _lock:
+        _adapters[organisation_id] = (version, adapter)
+    return version, adapter

@@ -99,3 +99,32 @@ class TextFlag(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+
+class OrganisationModel(models.Model):
+    """An organisation's own polarity layer, learnt from its comments and scores
+    (`kaiku train --organisation`), and how it compared with the base model."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="analysis_model"
+    )
+    base_version = models.CharField(max_length=32)
+    trained_at = models.DateTimeField()
+    kept = models.BooleanField(
+        default=False, help_text=_("Whether the adapted layer is used: only if it did no worse.")
+    )
+    adapter = models.BinaryField(null=True, blank=True)
+    report = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("organisation's analysis model")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.version}"
+
+    @property
+    def version(self) -> str:
+        """The model version its analyses carry: the base, and the layer if used."""
+        if not self.kept:
+            return self.base_version
+        return f"{self.base_version}+org{self.trained_at:%Y%m%d%H%M%S}"

@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from kaiku.analysis.adaptation import weak_polarity
 from kaiku.analysis.lexicon import load_data
 from kaiku.organisations.models import Organisation
-from kaiku.surveys.models import Emotion
+from kaiku.responses.models import Answer, EmotionAnswer
+from kaiku.surveys.models import SCALES, Emotion, QuestionKind
 from kaiku.textanalysis.models import TextAnalysis
 
 # Below this an emotion is noise next to the others and is not listed.
@@ -153,3 +155,44 @@ def flag_choices() -> list[tuple[str, str]]:
     return [("difficult_emotion", flag_name("difficult_emotion"))] + [
         (key, flag_name(key)) for key in load_data("signals.json")
     ]
+
+
+# Which score speaks for a comment when a response has several: satisfaction with the
+# visit before willingness to recommend.
+_SCORE_ORDER = (QuestionKind.CSAT, QuestionKind.OVERALL, QuestionKind.NPS)
+
+
+@dataclass(frozen=True)
+class WeakExample:
+    text: str
+    language: str
+    polarity: str
+
+
+def weak_examples(organisation: Organisation) -> list[WeakExample]:
+    """The organisation's comments with the polarity their own respondents' scores or
+    picked emotions give them (kaiku.analysis.adaptation.weak_polarity)."""
+    texts = (
+        Answer.objects.filter(response__organisation=organisation, kind=QuestionKind.TEXT)
+        .exclude(text="")
+        .values_list("response_id", "text", "response__language")
+    )
+    scores: dict[int, tuple[int, str, int | None]] = {}
+    for response_id, kind, number in Answer.objects.filter(
+        response__organisation=organisation, kind__in=_SCORE_ORDER, number__isnull=False
+    ).values_list("response_id", "kind", "number"):
+        rank = _SCORE_ORDER.index(kind)
+        if response_id not in scores or rank < scores[response_id][0]:
+            scores[response_id] = (rank, kind, number)
+    emotions: dict[int, set[str]] = {}
+    for response_id, emotion in EmotionAnswer.objects.filter(
+        answer__response__organisation=organisation
+    ).values_list("answer__response_id", "emotion"):
+        emotions.setdefault(response_id, set()).add(emotion)
+    found = []
+    for response_id, text, language in texts:
+        _, kind, number = scores.get(response_id, (0, "", None))
+        polarity = weak_polarity(number, SCALES.get(kind), emotions.get(response_id, ()))
+        if polarity is not None:
+            found.append(WeakExample(text, language, polarity))
+    return found

@@ -4,15 +4,20 @@ idempotent, so a task that runs twice stores each analysis once."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from itertools import islice
 
+import numpy as np
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from kaiku.analysis.adaptation import adapt
+from kaiku.analysis.analyzer import TextAnalysis as TextAnalysisResult
 from kaiku.organisations.models import Organisation, PiiRedaction
 from kaiku.responses.models import AnalysisState, Answer
-from kaiku.textanalysis import engine
-from kaiku.textanalysis.models import TextAnalysis, TextFlag, TextTheme
+from kaiku.textanalysis import engine, selectors
+from kaiku.textanalysis.models import OrganisationModel, TextAnalysis, TextFlag, TextTheme
 from kaiku.textanalysis.signals import answers_analysed
 
 BATCH_SIZE = 500
@@ -44,28 +49,36 @@ def reanalyse(
 ) -> int:
     """Analyse again what an older model read (or, with `everything`, all), and what
     has waited since before the engine existed."""
-    answers = Answer.objects.exclude(text="")
-    if organisation is not None:
-        answers = answers.filter(response__organisation=organisation)
-    if not everything:
-        current = engine.analyzer().version
-        outdated = TextAnalysis.objects.exclude(model_version=current).values("answer_id")
-        answers = answers.filter(analysis_state__in=PENDING) | answers.filter(pk__in=outdated)
-    ids = list(answers.order_by("pk").values_list("pk", flat=True))
-    return analyse_answers(answer_ids=ids, progress=progress)
+    return analyse_answers(
+        answer_ids=_to_reanalyse(organisation, everything)
+        .order_by("pk")
+        .values_list("pk", flat=True),
+        progress=progress,
+    )
 
 
 def count_to_reanalyse(
     *, organisation: Organisation | None = None, everything: bool = False
 ) -> int:
+    return _to_reanalyse(organisation, everything).count()
+
+
+def _to_reanalyse(organisation: Organisation | None, everything: bool) -> QuerySet[Answer]:
     answers = Answer.objects.exclude(text="")
     if organisation is not None:
         answers = answers.filter(response__organisation=organisation)
     if everything:
-        return answers.count()
-    current = engine.analyzer().version
-    outdated = TextAnalysis.objects.exclude(model_version=current).values("answer_id")
-    return (answers.filter(analysis_state__in=PENDING) | answers.filter(pk__in=outdated)).count()
+        return answers
+    organisations = [organisation] if organisation else Organisation.objects.all()
+    outdated = Q(analysis_state__in=PENDING)
+    for each in organisations:
+        version, _ = engine.for_organisation(each.pk)
+        outdated |= (
+            Q(response__organisation=each)
+            & ~Q(analysis__model_version=version)
+            & Q(analysis__isnull=False)
+        )
+    return answers.filter(outdated)
 
 
 def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
@@ -91,20 +104,23 @@ def _analyse_batch(answer_ids: list[int]) -> int:
     if not answers:
         return 0
     analyzer = engine.analyzer()
-    by_policy: dict[str, list[Answer]] = {}
+    by_organisation: dict[int, list[Answer]] = {}
     for answer in answers:
-        by_policy.setdefault(answer.response.organisation.pii_redaction, []).append(answer)
+        by_organisation.setdefault(answer.response.organisation_id, []).append(answer)
     now = timezone.now()
     rows: list[TextAnalysis] = []
     redacted_answers: list[Answer] = []
-    for policy, group in by_policy.items():
+    for organisation_id, group in by_organisation.items():
+        policy = group[0].response.organisation.pii_redaction
+        version, adapter = engine.for_organisation(organisation_id)
         results = analyzer.analyze_batch(
             [a.text for a in group],
             hints=[a.response.language for a in group],
             redact=policy != PiiRedaction.OFF,
+            adapter=adapter,
         )
         for answer, result in zip(group, results, strict=True):
-            rows.append(_row(answer, result, now))
+            rows.append(_row(answer, result, version, now))
             if policy == PiiRedaction.STORE and result.redactions:
                 # The whole answer, not the analysed text: that may be cut short.
                 answer.text = analyzer.redactor.redact(answer.text).text
@@ -133,7 +149,7 @@ def _analyse_batch(answer_ids: list[int]) -> int:
     return len(rows)
 
 
-def _row(answer: Answer, result, now) -> TextAnalysis:
+def _row(answer: Answer, result: TextAnalysisResult, version: str, now: datetime) -> TextAnalysis:
     data = result.as_dict()
     return TextAnalysis(
         answer_id=answer.pk,
@@ -152,6 +168,34 @@ def _row(answer: Answer, result, now) -> TextAnalysis:
         themes=data["themes"],
         flags=data["flags"],
         urgent=result.urgent,
-        model_version=result.model_version,
+        model_version=version,
         analysed_at=now,
     )
+
+
+def adapt_organisation_model(*, organisation: Organisation) -> OrganisationModel:
+    """Learn the organisation's polarity layer from its comments and scores; keep it
+    only if it is at least as accurate as the base model on held-out comments."""
+    examples = selectors.weak_examples(organisation)
+    analyzer = engine.analyzer()
+    scored = analyzer.score_batch(
+        [e.text for e in examples], hints=[e.language for e in examples], redact=True
+    )
+    usable = [(e, s) for e, s in zip(examples, scored, strict=True) if s.polarity is not None]
+    result = adapt(
+        [s.text for _, s in usable],
+        [e.polarity for e, _ in usable],
+        np.array([s.polarity for _, s in usable]).reshape(-1, 3),
+        np.array([s.lexicon for _, s in usable], dtype=float).reshape(-1, 2),
+    )
+    model, _ = OrganisationModel.objects.update_or_create(
+        organisation=organisation,
+        defaults={
+            "base_version": analyzer.version,
+            "trained_at": timezone.now(),
+            "kept": result.kept,
+            "adapter": result.adapter.to_bytes() if result.adapter else None,
+            "report": {**result.as_dict(), "labelled": len(usable)},
+        },
+    )
+    return model

@@ -38,4 +38,9 @@ class Command(BaseCommand):
             done = services.reanalyse(
                 organisation=organisation, everything=options["all"], progress=bar.update
             )
-        self.stdout.write(f"{done} answers analysed with model {engine.analyzer().version}.")
+        version = (
+            engine.for_organisation(organisation.pk)[0]
+            if organisation
+            else engine.analyzer().version
+        )
+        self.stdout.write(f"{done} answers analysed with model {version}.")
