@@ -14,6 +14,7 @@ from kaiku.organisations.api import router as organisations_router
 from kaiku.responses.api import router as responses_router
 from kaiku.responses.services import SurveyNotOpen
 from kaiku.surveys.api import router as surveys_router
+from kaiku.textanalysis.api import router as textanalysis_router
 
 api = NinjaAPI(
     title="Kaiku API",
@@ -47,4 +48,5 @@ api.add_router("/v1/", journeys_router)
 api.add_router("/v1/", surveys_router)
 api.add_router("/v1/", responses_router)
 api.add_router("/v1/", invitations_router)
+api.add_router("/v1/", textanalysis_router)
 api.add_router("/v1/", audit_router)

@@ -85,3 +85,9 @@ def test_results_as_csv_have_one_column_per_emotion(tmp_path):
     assert header.endswith("p_joy,p_neutral")
     assert line.startswith("2,a1,ok,,fi,False,Hyvä,joy,0.5,positive,0.4,price,,False,,v,0.7,0.1")
     assert json.dumps(result)  # the same dict is what jsonl writes
+
+
+def test_a_very_long_cell_is_read_whole(tmp_path):
+    path = tmp_path / "in.csv"
+    path.write_text("text\n" + "a" * 300_000 + "\nnext\n", encoding="utf-8")
+    assert [len(r.text) for r in read_texts(path, "text")] == [300_000, 4]

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import IO
 
 FORMATS = ("csv", "tsv", "xlsx", "jsonl")
+# A cell may hold a very long comment; it is cut when analysed, never refused here.
+csv.field_size_limit(64 * 1024 * 1024)
 
 
 class InputError(ValueError):

@@ -1,0 +1,61 @@
+"""GET /api/v1/analyses and POST /api/v1/analyse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_api_key, make_organisation, make_survey, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(capture: Any):  # type: ignore[no-untyped-def]
+    organisation, _ = make_organisation()
+    _, secret = make_api_key(organisation, scope="read")
+    survey = make_survey(organisation)
+    with capture(execute=True):
+        submit(survey, {"nps": 1, "what_happened": "Lasku oli väärin ja kukaan ei vastannut."})
+        submit(survey, {"nps": 5, "what_happened": "Kiitos ystävällisestä palvelusta!"})
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), survey
+
+
+def test_analyses_are_listed_newest_first_and_filtered(django_capture_on_commit_callbacks: Any):
+    client, survey = _client(django_capture_on_commit_callbacks)
+    everything = client.get("/api/v1/analyses").json()
+    assert [a["polarity"] for a in everything] == ["positive", "negative"]
+    assert everything[0]["question"] == "what_happened"
+    assert set(everything[0]["emotions"]) >= {"joy", "neutral"}
+    billing = client.get("/api/v1/analyses", {"theme": "billing", "survey": survey.pk}).json()
+    assert [a["text"] for a in billing] == ["Lasku oli väärin ja kukaan ei vastannut."]
+    assert client.get("/api/v1/analyses", {"polarity": "mixed"}).json() == []
+    assert client.get("/api/v1/analyses", {"polarity": "bad"}).status_code == 422
+
+
+def test_texts_are_analysed_on_request_and_redacted(django_capture_on_commit_callbacks: Any):
+    client, _ = _client(django_capture_on_commit_callbacks)
+    answer = client.post(
+        "/api/v1/analyse",
+        {"texts": ["The staff were rude, call me on +358 40 123 4567", "", "👍"]},
+        content_type="application/json",
+    )
+    results = answer.json()["results"]
+    assert [r["status"] for r in results] == ["ok", "empty", "no_words"]
+    assert results[0]["language"] == "en" and results[0]["polarity"] == "negative"
+    assert "[PUHELIN]" in results[0]["text"]
+
+
+def test_bad_analysis_requests_name_the_problem(django_capture_on_commit_callbacks: Any):
+    client, _ = _client(django_capture_on_commit_callbacks)
+
+    def post(body: dict) -> Any:
+        return client.post("/api/v1/analyse", body, content_type="application/json")
+
+    assert post({"texts": ["hei"], "lang": "de"}).status_code == 422
+    too_long = post({"texts": ["ok", "x" * 100_001]})
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["loc"] == ["body", "texts", 1]
+    assert post({"texts": ["x"] * 1001}).status_code == 422
+    assert post({"texts": [None]}).status_code == 422
