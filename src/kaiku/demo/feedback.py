@@ -45,6 +45,16 @@ NEGATIVE_TEXTS = [
     ("sv", "Jag väntade länge i telefon och fick ingen information."),
     ("en", "The letter was confusing and I had to call twice to understand it."),
 ]
+# Rarer comments that tell of a life event, or give personal details: the analysis
+# flags the first and redacts the second.
+LIFE_EVENT_TEXTS = [
+    ("fi", "Äitini kuoli keväällä, ja perunkirjoituksen kanssa en saanut apua mistään."),
+    ("fi", "Sain syöpädiagnoosin, ja päätöstä piti odottaa kuukausia."),
+    ("fi", "Asiani on ulosotossa, enkä pysty maksamaan laskua ajallaan."),
+    ("fi", "Soittakaa minulle numeroon 040 123 4567, terveisin Maija Virtanen."),
+    ("sv", "Min man dog i våras och ingen förklarade vad jag skulle göra med dödsboet."),
+    ("fi", "En jaksa elää enää, kun mikään ei etene."),
+]
 POSITIVE_TEXTS = [
     ("fi", "Lääkäri kuunteli rauhassa ja selitti kaiken ymmärrettävästi."),
     ("fi", "Asiakaspalvelija oli lämmin ja otti osanottoni huomioon."),
@@ -177,7 +187,7 @@ def generate_feedback(survey: Survey, count: int = DEMO_RESPONSES_PER_SURVEY) ->
             str(_scale((1, 7), mood + rng.gauss(0.1, 0.3), rng)),
             _emotions(mood, rng),
             _curve(stages, touchpoint.stage_id, mood, rng),
-            _text(NEGATIVE_TEXTS, rng) if mood < -0.1 and rng.random() < 0.55 else "",
+            _negative_text(rng) if mood < -0.1 and rng.random() < 0.55 else "",
             _text(POSITIVE_TEXTS, rng) if mood > 0.4 and rng.random() < 0.3 else "",
         ]
         rows.append((number, row))
@@ -214,6 +224,10 @@ def _curve(stages: list[Any], at_stage: int, mood: float, rng: random.Random) ->
         base = mood * 2.2 if stage.pk == at_stage else rng.gauss(0.8, 1.0)
         points.append(f"{stage.pk}:{max(-3, min(3, round(base)))}")
     return "; ".join(points)
+
+
+def _negative_text(rng: random.Random) -> str:
+    return _text(LIFE_EVENT_TEXTS if rng.random() < 0.05 else NEGATIVE_TEXTS, rng)
 
 
 def _text(texts: list[tuple[str, str]], rng: random.Random) -> str:
