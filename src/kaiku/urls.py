@@ -56,6 +56,7 @@ urlpatterns = [
     path("journeys/", include("kaiku.journeys.urls")),
     path("surveys/", include("kaiku.surveys.urls")),
     path("responses/", include("kaiku.responses.urls")),
+    path("analysis/", include("kaiku.textanalysis.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("api/", api.urls),

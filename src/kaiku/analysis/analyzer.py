@@ -22,7 +22,7 @@ from . import text as text_module
 from .adaptation import PolarityAdapter
 from .labels import DIFFICULT_EMOTIONS, EMOTIONS, LABELS, NEUTRAL, POLARITIES
 from .language import OTHER, SUPPORTED, LanguageDetector
-from .lexicon import SentimentHit, SentimentLexicon, SignalFinder, ThemeFinder
+from .lexicon import SentimentHit, SentimentLexicon, SignalFinder, Taxonomy
 from .model import EmotionModel
 from .redaction import Redactor
 from .terms import tokenize
@@ -135,7 +135,7 @@ class Analyzer:
         redactor: Redactor | None = None,
         redact: bool = True,
         default_language: str = "fi",
-        themes: Mapping[str, Mapping[str, list[str]]] | None = None,
+        taxonomy: Taxonomy | None = None,
         max_chars: int = text_module.MAX_CHARS,
     ) -> None:
         manifest = json.loads((models_dir / "manifest.json").read_text())
@@ -147,7 +147,7 @@ class Analyzer:
         self.detector = LanguageDetector(default_language)
         self.max_chars = max_chars
         self._sentiment = {lang: SentimentLexicon(lang) for lang in SUPPORTED}
-        self._themes = {lang: ThemeFinder(lang, themes) for lang in SUPPORTED}
+        self.taxonomy = taxonomy or Taxonomy()
         self._signals = {lang: SignalFinder(lang) for lang in SUPPORTED}
 
     # -- the pipeline -------------------------------------------------------------
@@ -162,13 +162,15 @@ class Analyzer:
         hints: Sequence[str | None] | None = None,
         redact: bool | None = None,
         adapter: PolarityAdapter | None = None,
+        taxonomy: Taxonomy | None = None,
     ) -> list[TextAnalysis]:
         """Analyse texts. `lang` fixes the language of all of them; otherwise each is
         detected, with `hints` (say, the language the respondent answered in) deciding
         texts too short to tell. `redact` overrides the analyser's own setting; an
-        organisation's `adapter` refines polarity (kaiku.analysis.adaptation)."""
+        organisation's `adapter` refines polarity (kaiku.analysis.adaptation) and its
+        `taxonomy` replaces the default themes."""
         scored = self.score_batch(texts, lang, hints, redact, adapter)
-        return [self._result(item) for item in scored]
+        return [self._result(item, taxonomy or self.taxonomy) for item in scored]
 
     def score_batch(
         self,
@@ -227,7 +229,7 @@ class Analyzer:
             item.polarity = polarity[j]
             item.lexicon = (float(sums[j, 0]), float(sums[j, 1]))
 
-    def _result(self, scored: Scored) -> TextAnalysis:
+    def _result(self, scored: Scored, taxonomy: Taxonomy) -> TextAnalysis:
         prepared = scored.prepared
         if scored.emotional is None or scored.polarity is None:
             return TextAnalysis(
@@ -260,7 +262,7 @@ class Analyzer:
         tokens = tokenize(scored.text)
         themes = tuple(
             Span(hit.theme, hit.start, hit.end, hit.term)
-            for hit in self._themes[lexicon_language].find(tokens)
+            for hit in taxonomy.finder(lexicon_language).find(tokens)
         )
         return TextAnalysis(
             status=prepared.status,

@@ -86,6 +86,25 @@ class ThemeHit:
     end: int
 
 
+class Taxonomy:
+    """Themes with their names and terms: the default (`data/themes.json`) or an
+    organisation's. `themes` maps a key to {"name": {lang: …}, "terms": {lang: [...]}}."""
+
+    def __init__(self, themes: Mapping[str, Mapping] | None = None) -> None:
+        self.themes = dict(load_data("themes.json") if themes is None else themes)
+        self._finders: dict[str, ThemeFinder] = {}
+
+    def finder(self, language: str) -> ThemeFinder:
+        if language not in self._finders:
+            terms = {key: theme["terms"] for key, theme in self.themes.items()}
+            self._finders[language] = ThemeFinder(language, terms)
+        return self._finders[language]
+
+    def name(self, key: str, language: str) -> str:
+        names = self.themes.get(key, {}).get("name", {})
+        return names.get(language) or names.get("en") or key
+
+
 class ThemeFinder:
     """Themes by their terms; `themes` maps a theme key to {language: [terms]}."""
 

@@ -43,7 +43,7 @@ def comment_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "surveys": surveys(organisation).order_by("name"),
             "polarities": Polarity.choices,
-            "themes": analyses.theme_choices(),
+            "themes": analyses.theme_choices(organisation),
             "flags": analyses.flag_choices(),
             "query": query.urlencode(),
         },

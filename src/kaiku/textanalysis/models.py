@@ -128,3 +128,24 @@ class OrganisationModel(models.Model):
         if not self.kept:
             return self.base_version
         return f"{self.base_version}+org{self.trained_at:%Y%m%d%H%M%S}"
+
+
+class OrganisationTheme(models.Model):
+    """An organisation's change to the default themes: a theme of its own, or a
+    default theme (same key) with other names and terms, or switched off."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="themes")
+    key = models.SlugField(_("key"), max_length=64)
+    names = models.JSONField(_("names"), default=dict, help_text=_("By language: fi, sv, en."))
+    terms = models.JSONField(_("terms"), default=dict, help_text=_("Term lists by language."))
+    active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="theme_key_once"),
+        ]
+        ordering = ["key"]
+
+    def __str__(self) -> str:
+        return self.key

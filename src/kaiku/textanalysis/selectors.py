@@ -3,7 +3,9 @@ segments with its themes marked, emotions named and ordered, flags named."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections import Counter
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils.translation import get_language
@@ -11,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from kaiku.analysis.adaptation import weak_polarity
 from kaiku.analysis.lexicon import load_data
+from kaiku.analysis.terms import tokenize
 from kaiku.organisations.models import Organisation
 from kaiku.responses.models import Answer, EmotionAnswer
 from kaiku.surveys.models import SCALES, Emotion, QuestionKind
-from kaiku.textanalysis.models import TextAnalysis
+from kaiku.textanalysis import engine
+from kaiku.textanalysis.models import OrganisationTheme, TextAnalysis
 
 # Below this an emotion is noise next to the others and is not listed.
 SHOWN_EMOTION = 0.15
@@ -60,9 +64,11 @@ def _language() -> str:
     return language if language in ("fi", "sv", "en") else "en"
 
 
-def theme_name(key: str) -> str:
-    theme = load_data("themes.json").get(key)
-    return theme["name"][_language()] if theme else key
+def theme_name(key: str, organisation_id: int | None = None) -> str:
+    taxonomy = (
+        engine.taxonomy_for(organisation_id) if organisation_id else engine.analyzer().taxonomy
+    )
+    return taxonomy.name(key, _language())
 
 
 def flag_name(kind: str) -> str:
@@ -76,7 +82,7 @@ def emotion_name(key: str) -> str:
     return str(Emotion(key).label) if key in Emotion.values else key
 
 
-def segments(text: str, themes: list[dict]) -> list[Segment]:
+def segments(text: str, themes: list[dict], organisation_id: int | None = None) -> list[Segment]:
     """The text cut at theme spans; overlapping spans keep the first."""
     found = []
     position = 0
@@ -85,7 +91,9 @@ def segments(text: str, themes: list[dict]) -> list[Segment]:
             continue
         if span["start"] > position:
             found.append(Segment(text[position : span["start"]]))
-        found.append(Segment(text[span["start"] : span["end"]], theme_name(span["key"])))
+        found.append(
+            Segment(text[span["start"] : span["end"]], theme_name(span["key"], organisation_id))
+        )
         position = span["end"]
     if position < len(text):
         found.append(Segment(text[position:]))
@@ -113,9 +121,9 @@ def analysis_view(analysis: TextAnalysis) -> AnalysisView:
     ]
     return AnalysisView(
         analysis,
-        segments(analysis.text, analysis.themes),
+        segments(analysis.text, analysis.themes, analysis.organisation_id),
         emotions,
-        [theme_name(key) for key in analysis.theme_keys],
+        [theme_name(key, analysis.organisation_id) for key in analysis.theme_keys],
         flags,
     )
 
@@ -147,8 +155,9 @@ def comments(organisation: Organisation, filters: CommentFilter) -> QuerySet[Tex
     ).order_by("-response__submitted_at", "-pk")
 
 
-def theme_choices() -> list[tuple[str, str]]:
-    return [(key, theme_name(key)) for key in load_data("themes.json")]
+def theme_choices(organisation: Organisation) -> list[tuple[str, str]]:
+    taxonomy = engine.taxonomy_for(organisation.pk)
+    return [(key, taxonomy.name(key, _language())) for key in taxonomy.themes]
 
 
 def flag_choices() -> list[tuple[str, str]]:
@@ -195,4 +204,98 @@ def weak_examples(organisation: Organisation) -> list[WeakExample]:
         polarity = weak_polarity(number, SCALES.get(kind), emotions.get(response_id, ()))
         if polarity is not None:
             found.append(WeakExample(text, language, polarity))
+    return found
+
+
+@dataclass(frozen=True)
+class ThemeRow:
+    key: str
+    name: str
+    terms: dict[str, list[str]]
+    origin: str  # default, changed, own, off
+    active: bool
+
+
+def theme_rows(organisation: Organisation) -> list[ThemeRow]:
+    """The default themes and the organisation's changes, for the themes page."""
+    defaults = engine.analyzer().taxonomy.themes
+    own = {row.key: row for row in OrganisationTheme.objects.filter(organisation=organisation)}
+    effective = engine.effective_themes(defaults, list(own.values()))
+    language = _language()
+    rows = []
+    for key in [*defaults, *sorted(k for k in own if k not in defaults)]:
+        row = own.get(key)
+        if row is not None and not row.active:
+            names = defaults.get(key, {}).get("name", {}) | row.names
+            rows.append(ThemeRow(key, names.get(language, key), row.terms, "off", False))
+            continue
+        theme = effective[key]
+        origin = "default" if row is None else "changed" if key in defaults else "own"
+        rows.append(ThemeRow(key, theme["name"].get(language, key), theme["terms"], origin, True))
+    return rows
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    touchpoint: str
+    phrase: str  # the commonest form seen
+    stem: str  # a term that would match every form seen
+    comments: int
+    example: str
+
+
+_PHRASE_STEM = 5
+
+
+@dataclass
+class _Tally:
+    example: str
+    comments: int = 0
+    forms: Counter[str] = field(default_factory=Counter)
+
+
+_MIN_COMMENTS = 3
+
+
+def theme_suggestions(
+    organisation: Organisation, per_touchpoint: int = 5, recent: int = 5000
+) -> list[Suggestion]:
+    """Frequent words in comments no theme matched, per touchpoint: candidates for new
+    themes. Forms that share their first letters are counted together, so that
+    "lomake", "lomakkeen" and "lomakkeessa" make one suggestion, `lomak`."""
+    stopwords = {lang: set(words) for lang, words in load_data("stopwords.json").items()}
+    unmatched = (
+        TextAnalysis.objects.filter(organisation=organisation, status="ok", theme_rows__isnull=True)
+        .order_by("-analysed_at")
+        .values_list("text", "language", "response__touchpoint__name")[:recent]
+    )
+    tallies: dict[tuple[str, str], _Tally] = {}
+    for text, language, touchpoint in unmatched:
+        common = stopwords.get(language, set())
+        seen = set()
+        for token in tokenize(text):
+            word = token.text
+            if len(word) < _PHRASE_STEM or word in common or not word.isalpha():
+                continue
+            stem = word[:_PHRASE_STEM]
+            if stem in seen:
+                continue
+            seen.add(stem)
+            tally = tallies.setdefault((touchpoint or "", stem), _Tally(example=text))
+            tally.comments += 1
+            tally.forms[word] += 1
+    by_touchpoint: dict[str, list[Suggestion]] = {}
+    for (touchpoint, _stem), tally in tallies.items():
+        if tally.comments < _MIN_COMMENTS:
+            continue
+        # Letter by letter on purpose: the stem is the forms' shared beginning.
+        stem = os.path.commonprefix(list(tally.forms))  # noqa: RUF071
+        phrase = tally.forms.most_common(1)[0][0]
+        by_touchpoint.setdefault(touchpoint, []).append(
+            Suggestion(touchpoint, phrase, stem, tally.comments, tally.example)
+        )
+    found = []
+    for touchpoint in sorted(by_touchpoint):
+        ranked = sorted(by_touchpoint[touchpoint], key=lambda s: (-s.comments, s.phrase))
+        found += ranked[:per_touchpoint]
     return found

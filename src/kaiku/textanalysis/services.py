@@ -8,16 +8,28 @@ from datetime import datetime
 from itertools import islice
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kaiku.analysis.adaptation import adapt
 from kaiku.analysis.analyzer import TextAnalysis as TextAnalysisResult
+from kaiku.analysis.lexicon import LANGUAGES
+from kaiku.analysis.terms import MIN_STEM, TermList
+from kaiku.audit.services import record, snapshot
+from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Organisation, PiiRedaction
 from kaiku.responses.models import AnalysisState, Answer
 from kaiku.textanalysis import engine, selectors
-from kaiku.textanalysis.models import OrganisationModel, TextAnalysis, TextFlag, TextTheme
+from kaiku.textanalysis.models import (
+    OrganisationModel,
+    OrganisationTheme,
+    TextAnalysis,
+    TextFlag,
+    TextTheme,
+)
 from kaiku.textanalysis.signals import answers_analysed
 
 BATCH_SIZE = 500
@@ -118,6 +130,7 @@ def _analyse_batch(answer_ids: list[int]) -> int:
             hints=[a.response.language for a in group],
             redact=policy != PiiRedaction.OFF,
             adapter=adapter,
+            taxonomy=engine.taxonomy_for(organisation_id),
         )
         for answer, result in zip(group, results, strict=True):
             rows.append(_row(answer, result, version, now))
@@ -199,3 +212,81 @@ def adapt_organisation_model(*, organisation: Organisation) -> OrganisationModel
         },
     )
     return model
+
+
+def set_redaction_policy(*, actor: Actor, policy: str) -> Organisation:
+    organisation = actor.organisation
+    if policy not in PiiRedaction.values:
+        raise ValidationError({"pii_redaction": _("Choose one of the listed options.")})
+    before = snapshot(organisation, ["pii_redaction"])
+    organisation.pii_redaction = policy
+    organisation.save(update_fields=["pii_redaction"])
+    record(
+        actor=actor,
+        action="organisation.pii_redaction",
+        obj=organisation,
+        before=before,
+        after=snapshot(organisation, ["pii_redaction"]),
+    )
+    return organisation
+
+
+@transaction.atomic
+def save_theme(
+    *,
+    actor: Actor,
+    key: str,
+    names: dict[str, str],
+    terms: dict[str, list[str]],
+    active: bool = True,
+) -> OrganisationTheme:
+    """Add a theme of the organisation's own, or change or switch off a default one.
+    Every term is checked, and a bad one is named."""
+    key = key.strip().lower()
+    errors: dict[str, list[str]] = {}
+    if not key or not key.replace("_", "").isalnum():
+        errors["key"] = [_("Use letters, digits and underscores.")]
+    cleaned: dict[str, list[str]] = {}
+    for language in LANGUAGES:
+        listed = [term.strip() for term in terms.get(language, []) if term.strip()]
+        for term in listed:
+            try:
+                TermList({"x": [term]})
+            except ValueError:
+                errors.setdefault(f"terms_{language}", []).append(
+                    _("“%(term)s” is too short: each word of a term needs at least %(n)d letters.")
+                    % {"term": term, "n": MIN_STEM}
+                )
+        if listed:
+            cleaned[language] = listed
+    if active and not cleaned and key not in engine.analyzer().taxonomy.themes:
+        errors.setdefault("terms_fi", []).append(_("Give at least one term."))
+    if active and not any(name.strip() for name in names.values()):
+        if key not in engine.analyzer().taxonomy.themes:
+            errors.setdefault("name_fi", []).append(_("Give the theme a name."))
+    if errors:
+        raise ValidationError(errors)
+    theme = OrganisationTheme.objects.filter(organisation=actor.organisation, key=key).first()
+    before = snapshot(theme) if theme else None
+    theme = theme or OrganisationTheme(organisation=actor.organisation, key=key)
+    theme.names = {lang: name.strip() for lang, name in names.items() if name.strip()}
+    theme.terms = cleaned
+    theme.active = active
+    theme.save()
+    record(
+        actor=actor,
+        action="theme.update" if before else "theme.create",
+        obj=theme,
+        before=before,
+        after=snapshot(theme),
+    )
+    return theme
+
+
+def request_adaptation(*, actor: Actor) -> None:
+    """Queue the training of the organisation's polarity layer (a background task)."""
+    from kaiku.textanalysis.tasks import adapt_organisation_task
+
+    organisation_id = actor.organisation.pk
+    record(actor=actor, action="analysis_model.train", obj=actor.organisation)
+    transaction.on_commit(lambda: adapt_organisation_task.delay(organisation_id))

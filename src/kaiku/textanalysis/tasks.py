@@ -8,3 +8,12 @@ from kaiku.textanalysis import services
 @shared_task(name="textanalysis.analyse_responses", acks_late=True)
 def analyse_responses_task(response_ids: list[int]) -> None:
     services.analyse_responses(response_ids=response_ids)
+
+
+@shared_task(name="textanalysis.adapt_organisation", acks_late=True)
+def adapt_organisation_task(organisation_id: int) -> None:
+    from kaiku.organisations.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is not None:
+        services.adapt_organisation_model(organisation=organisation)
