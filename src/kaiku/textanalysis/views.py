@@ -37,12 +37,15 @@ def settings(request: HttpRequest) -> HttpResponse:
 @requires(Role.ADMIN)
 def redaction(request: HttpRequest) -> HttpResponse:
     form = RedactionForm(request.POST)
-    if form.is_valid() and call_service(
-        form,
-        lambda: services.set_redaction_policy(
-            actor=actor_of(request), policy=form.cleaned_data["pii_redaction"]
-        ),
-    ):
+    saved = None
+    if form.is_valid():
+        saved = call_service(
+            form,
+            lambda: services.set_redaction_policy(
+                actor=actor_of(request), policy=form.cleaned_data["pii_redaction"]
+            ),
+        )
+    if saved is not None:
         messages.success(request, _("Saved. New comments follow the new setting."))
     else:
         messages.error(request, _("Choose one of the listed options."))
