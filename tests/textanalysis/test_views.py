@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -22,10 +23,10 @@ def _client(role: Role):  # type: ignore[no-untyped-def]
     return client, organisation
 
 
-def _comment(organisation, text: str, capture: Any, nps: int = 2) -> TextAnalysis:  # type: ignore[no-untyped-def]
+def _comment(organisation, text: str, capture: Any, **answers: Any) -> TextAnalysis:  # type: ignore[no-untyped-def]
     survey = organisation.surveys.first() or make_survey(organisation)
     with capture(execute=True):
-        response = submit(survey, {"nps": nps, "what_happened": text})
+        response = submit(survey, {"nps": 2, "what_happened": text, **answers})
     return TextAnalysis.objects.get(response=response)
 
 
@@ -101,3 +102,78 @@ def test_an_analyst_makes_a_theme_from_a_suggestion(django_capture_on_commit_cal
     assert "?term=zorbl" in client.get("/analysis/").content.decode()
     form = client.get("/analysis/themes/edit/", {"term": "zorbl"}).content.decode()
     assert 'value="zorbl"' in form
+
+
+def test_a_handler_corrects_an_analysis_and_it_survives_reanalysis(
+    django_capture_on_commit_callbacks: Any,
+):
+    from django.core.management import call_command
+
+    from kaiku.textanalysis.models import Correction
+
+    client, organisation = _client(Role.HANDLER)
+    analysis = _comment(
+        organisation, "Zorblax toimitettiin ajallaan.", django_capture_on_commit_callbacks
+    )
+    page = client.get(f"/responses/{analysis.response_id}/").content.decode()
+    assert 'name="answer_id"' in page
+    answer = client.post(
+        "/analysis/corrections/",
+        {"answer_id": analysis.answer_id, "polarity": "negative", "labels": ["anger", "sadness"]},
+    )
+    assert answer.status_code == 302 and answer.url == f"/responses/{analysis.response_id}/"
+    correction = Correction.objects.get(answer_id=analysis.answer_id)
+    assert (correction.polarity, correction.labels) == ("negative", ["anger", "sadness"])
+    call_command("reanalyze", "--all", "--no-progress", stdout=StringIO())
+    assert Correction.objects.filter(answer_id=analysis.answer_id).exists()
+    page = client.get(f"/responses/{analysis.response_id}/").content.decode()
+    assert "Ihmisen luenta" in page or "Read by a person" in page
+
+
+def test_a_correction_is_checked(django_capture_on_commit_callbacks: Any):
+    client, organisation = _client(Role.HANDLER)
+    analysis = _comment(organisation, "Hyvä palvelu", django_capture_on_commit_callbacks)
+    client.post(
+        "/analysis/corrections/",
+        {"answer_id": analysis.answer_id, "labels": ["neutral", "joy"]},
+    )
+    assert not analysis.answer.__class__.objects.filter(analysis_correction__isnull=False).exists()
+    other, _ = make_organisation()
+    theirs = _comment(other, "Salaista", django_capture_on_commit_callbacks)
+    assert (
+        client.post(
+            "/analysis/corrections/", {"answer_id": theirs.answer_id, "polarity": "negative"}
+        ).status_code
+        == 404
+    )
+
+
+def test_a_viewer_cannot_correct(django_capture_on_commit_callbacks: Any):
+    client, organisation = _client(Role.VIEWER)
+    analysis = _comment(organisation, "Hyvä palvelu", django_capture_on_commit_callbacks)
+    assert (
+        'name="answer_id"' not in client.get(f"/responses/{analysis.response_id}/").content.decode()
+    )
+    assert (
+        client.post(
+            "/analysis/corrections/", {"answer_id": analysis.answer_id, "polarity": "negative"}
+        ).status_code
+        == 403
+    )
+
+
+def test_corrections_are_strong_labels_for_the_organisations_model(
+    django_capture_on_commit_callbacks: Any,
+):
+    from kaiku.textanalysis import selectors
+
+    client, organisation = _client(Role.HANDLER)
+    analysis = _comment(
+        organisation,
+        "Zorblax",
+        django_capture_on_commit_callbacks,
+        feeling=[{"emotion": "joy", "intensity": 2}],
+    )
+    assert [e.polarity for e in selectors.weak_examples(organisation)] == ["positive"]
+    client.post("/analysis/corrections/", {"answer_id": analysis.answer_id, "polarity": "negative"})
+    assert [e.polarity for e in selectors.weak_examples(organisation)] == ["negative"]

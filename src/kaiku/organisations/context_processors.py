@@ -16,6 +16,7 @@ def active_organisation(request: HttpRequest) -> dict[str, Any]:
         "organisation": membership.organisation,
         "membership": membership,
         "my_memberships": memberships_of(membership.user),
+        "can_handle": membership.has_role(Role.HANDLER),
         "can_edit": membership.has_role(Role.ANALYST),
         "can_admin": membership.has_role(Role.ADMIN),
     }

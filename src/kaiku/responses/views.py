@@ -57,4 +57,13 @@ def response_detail(request: HttpRequest, response_id: int) -> HttpResponse:
     for answer in response.answers.all():
         analysis = getattr(answer, "analysis", None)
         answers.append((answer, analyses.analysis_view(analysis) if analysis else None))
-    return render(request, "responses/detail.html", {"response": response, "answers": answers})
+    return render(
+        request,
+        "responses/detail.html",
+        {
+            "response": response,
+            "answers": answers,
+            "correctable": True,
+            "polarities": Polarity.choices,
+        },
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -149,3 +150,23 @@ class OrganisationTheme(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Correction(models.Model):
+    """A person's reading of a comment where the analysis got it wrong: shown beside
+    the analysis, kept when the comment is analysed again, and a strong label when the
+    organisation's model is trained."""
+
+    answer = models.OneToOneField(
+        Answer, on_delete=models.CASCADE, primary_key=True, related_name="analysis_correction"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    polarity = models.CharField(max_length=8, choices=Polarity.choices, blank=True)
+    labels = models.JSONField(default=list, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    corrected_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.answer_id} {self.polarity}"

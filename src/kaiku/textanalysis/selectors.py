@@ -12,13 +12,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kaiku.analysis.adaptation import weak_polarity
+from kaiku.analysis.labels import LABELS, POLARITIES, polarity_of
 from kaiku.analysis.lexicon import load_data
 from kaiku.analysis.terms import tokenize
 from kaiku.organisations.models import Organisation
 from kaiku.responses.models import Answer, EmotionAnswer
 from kaiku.surveys.models import SCALES, Emotion, QuestionKind
 from kaiku.textanalysis import engine
-from kaiku.textanalysis.models import OrganisationTheme, TextAnalysis
+from kaiku.textanalysis.models import Correction, OrganisationTheme, TextAnalysis
 
 # Below this an emotion is noise next to the others and is not listed.
 SHOWN_EMOTION = 0.15
@@ -57,6 +58,17 @@ class AnalysisView:
     emotions: list[NamedEmotion]
     themes: list[str]
     flags: list[NamedFlag]
+    correction: Correction | None = None
+
+    @property
+    def corrected_emotions(self) -> list[str]:
+        return [emotion_name(label) for label in self.correction.labels] if self.correction else []
+
+    @property
+    def choices(self) -> list[tuple[str, str, bool]]:
+        """Every emotion for the correction form: key, name, and whether it is checked."""
+        chosen = set(self.correction.labels if self.correction else self.analysis.labels)
+        return [(key, emotion_name(key), key in chosen) for key in LABELS]
 
 
 def _language() -> str:
@@ -119,12 +131,14 @@ def analysis_view(analysis: TextAnalysis) -> AnalysisView:
         )
         for flag in analysis.flags
     ]
+    correction = getattr(analysis.answer, "analysis_correction", None)
     return AnalysisView(
         analysis,
         segments(analysis.text, analysis.themes, analysis.organisation_id),
         emotions,
         [theme_name(key, analysis.organisation_id) for key in analysis.theme_keys],
         flags,
+        correction,
     )
 
 
@@ -151,7 +165,10 @@ def comments(organisation: Organisation, filters: CommentFilter) -> QuerySet[Tex
     if filters.urgent:
         found = found.filter(urgent=True)
     return found.select_related(
-        "answer__question", "response__survey", "response__touchpoint"
+        "answer__question",
+        "answer__analysis_correction",
+        "response__survey",
+        "response__touchpoint",
     ).order_by("-response__submitted_at", "-pk")
 
 
@@ -184,7 +201,7 @@ def weak_examples(organisation: Organisation) -> list[WeakExample]:
     texts = (
         Answer.objects.filter(response__organisation=organisation, kind=QuestionKind.TEXT)
         .exclude(text="")
-        .values_list("response_id", "text", "response__language")
+        .values_list("pk", "response_id", "text", "response__language")
     )
     scores: dict[int, tuple[int, str, int | None]] = {}
     for response_id, kind, number in Answer.objects.filter(
@@ -198,11 +215,20 @@ def weak_examples(organisation: Organisation) -> list[WeakExample]:
         answer__response__organisation=organisation
     ).values_list("answer__response_id", "emotion"):
         emotions.setdefault(response_id, set()).add(emotion)
+    corrected = {
+        answer_id: correction.polarity or polarity_of(correction.labels)
+        for answer_id, correction in (
+            (c.answer_id, c) for c in Correction.objects.filter(organisation=organisation)
+        )
+    }
     found = []
-    for response_id, text, language in texts:
+    for answer_id, response_id, text, language in texts:
         _, kind, number = scores.get(response_id, (0, "", None))
-        polarity = weak_polarity(number, SCALES.get(kind), emotions.get(response_id, ()))
-        if polarity is not None:
+        # A person's correction is a strong label: it overrides what scores suggest.
+        polarity = corrected.get(answer_id) or weak_polarity(
+            number, SCALES.get(kind), emotions.get(response_id, ())
+        )
+        if polarity in POLARITIES:
             found.append(WeakExample(text, language, polarity))
     return found
 

@@ -11,11 +11,13 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaiku.analysis.adaptation import adapt
 from kaiku.analysis.analyzer import TextAnalysis as TextAnalysisResult
+from kaiku.analysis.labels import LABELS
 from kaiku.analysis.lexicon import LANGUAGES
 from kaiku.analysis.terms import MIN_STEM, TermList
 from kaiku.audit.services import record, snapshot
@@ -24,8 +26,10 @@ from kaiku.organisations.models import Organisation, PiiRedaction
 from kaiku.responses.models import AnalysisState, Answer
 from kaiku.textanalysis import engine, selectors
 from kaiku.textanalysis.models import (
+    Correction,
     OrganisationModel,
     OrganisationTheme,
+    Polarity,
     TextAnalysis,
     TextFlag,
     TextTheme,
@@ -290,3 +294,45 @@ def request_adaptation(*, actor: Actor) -> None:
     organisation_id = actor.organisation.pk
     record(actor=actor, action="analysis_model.train", obj=actor.organisation)
     transaction.on_commit(lambda: adapt_organisation_task.delay(organisation_id))
+
+
+@transaction.atomic
+def correct_analysis(
+    *, actor: Actor, answer_id: int, polarity: str, labels: list[str]
+) -> Correction:
+    """Record how a person reads a comment. Emotions are Plutchik's eight or neutral
+    alone; nothing chosen means the person left that part as the analysis read it."""
+    answer = Answer.objects.filter(pk=answer_id, response__organisation=actor.organisation).first()
+    if answer is None:
+        raise Http404
+    errors: dict[str, list[str]] = {}
+    if polarity and polarity not in Polarity.values:
+        errors["polarity"] = [_("Choose one of the listed options.")]
+    unknown = [label for label in labels if label not in LABELS]
+    if unknown:
+        errors["labels"] = [_("Unknown emotion: %(e)s") % {"e": ", ".join(unknown)}]
+    elif "neutral" in labels and len(labels) > 1:
+        errors["labels"] = [_("Neutral goes alone.")]
+    if not polarity and not labels:
+        errors["polarity"] = [_("Choose a tone or at least one emotion.")]
+    if errors:
+        raise ValidationError(errors)
+    correction = Correction.objects.filter(answer=answer).first()
+    before = snapshot(correction) if correction else None
+    correction, _created = Correction.objects.update_or_create(
+        answer=answer,
+        defaults={
+            "organisation": actor.organisation,
+            "polarity": polarity,
+            "labels": list(dict.fromkeys(labels)),
+            "corrected_by": actor.user,
+        },
+    )
+    record(
+        actor=actor,
+        action="analysis.correct",
+        obj=correction,
+        before=before,
+        after=snapshot(correction),
+    )
+    return correction

@@ -8,4 +8,5 @@ urlpatterns = [
     path("redaction/", views.redaction, name="redaction"),
     path("themes/edit/", views.theme_edit, name="theme_edit"),
     path("train/", views.train, name="train"),
+    path("corrections/", views.correct, name="correct"),
 ]

@@ -4,7 +4,8 @@ organisation's own model."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kaiku.core.forms import call_service
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import actor_of, requires
+from kaiku.responses.models import Answer
 from kaiku.textanalysis import engine, selectors, services
 from kaiku.textanalysis.forms import RedactionForm, ThemeForm
 from kaiku.textanalysis.models import OrganisationModel
@@ -33,8 +35,8 @@ def settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @requires(Role.ADMIN)
+@require_POST
 def redaction(request: HttpRequest) -> HttpResponse:
     form = RedactionForm(request.POST)
     saved = None
@@ -94,9 +96,41 @@ def theme_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @requires(Role.ANALYST)
+@require_POST
 def train(request: HttpRequest) -> HttpResponse:
     services.request_adaptation(actor=actor_of(request))
     messages.success(request, _("Training started. The result appears here when it is ready."))
     return redirect("textanalysis:settings")
+
+
+@requires(Role.HANDLER)
+@require_POST
+def correct(request: HttpRequest) -> HttpResponse:
+    """A handler's correction of one comment's analysis, from the response page."""
+    answer_id = request.POST.get("answer_id", "")
+    if not answer_id.isdigit():
+        raise Http404
+    try:
+        correction = services.correct_analysis(
+            actor=actor_of(request),
+            answer_id=int(answer_id),
+            polarity=request.POST.get("polarity", ""),
+            labels=request.POST.getlist("labels"),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        response_id = (
+            Answer.objects.filter(
+                pk=int(answer_id), response__organisation=actor_of(request).organisation
+            )
+            .values_list("response_id", flat=True)
+            .first()
+        )
+        if response_id is None:
+            raise Http404 from None
+    else:
+        messages.success(request, _("Your reading was saved. It teaches the organisation's model."))
+        response_id = correction.answer.response_id
+    return redirect("responses:detail", response_id=response_id)
