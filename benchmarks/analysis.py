@@ -39,6 +39,7 @@ from kaiku.analysis.evaluation import choose_polarity, label_report, polarity_re
 from kaiku.analysis.labels import EMOTIONS, NEUTRAL, POLARITIES, polarity_of
 from kaiku.analysis.lexicon import SentimentLexicon
 from kaiku.analysis.terms import tokenize
+from kaiku.analysis.text import prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE = ROOT / "tests" / "analysis" / "data"
@@ -156,6 +157,8 @@ class E5:
         cache.mkdir(parents=True, exist_ok=True)
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        # The same cleaning as Kaiku's pipeline, so that both read the same text.
+        texts = [prepare(text).text for text in texts]
         key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
         path = self.cache / f"e5-{key}.npy"
         if path.exists():

@@ -41,8 +41,10 @@ def test_every_write_endpoint_refuses_viewers() -> None:
     writes = [e for e in GUARDED if e.access and e.access.write]
     assert writes and all(e.access and e.access.min_role != Role.VIEWER for e in writes)
     api_writes = [e for e in GUARDED if e.is_api and e.method in ("POST", "PUT", "PATCH", "DELETE")]
-    # A read-level API write must be a deliberate read (an export request), nothing else.
-    assert {e.name for e in api_writes if e.access and not e.access.write} <= {"request_export"}
+    # A read-level API write must be a deliberate read (an export request, analysing
+    # texts without storing them), nothing else.
+    deliberate_reads = {"request_export", "analyse_texts"}
+    assert {e.name for e in api_writes if e.access and not e.access.write} <= deliberate_reads
 
 
 def _request(client: Client, endpoint: Endpoint, url: str, **extra: str) -> int:

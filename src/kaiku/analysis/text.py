@@ -16,6 +16,10 @@ MAX_CHARS = 5000
 
 _TAG = re.compile(r"<[^>]{0,500}>")
 _SPACE = re.compile(r"\s+")
+# "great service !" and "great service!" say the same. Spacing before punctuation
+# also tells apart the sources of some training data (XED's English annotated lines
+# are tokenised, its neutral lines are not), and a model must not learn that.
+_SPACE_BEFORE_PUNCTUATION = re.compile(r" +([.,!?;:)\]}…]+)(?= |$)")
 _LETTER = re.compile(r"[^\W\d_]")
 
 OK = "ok"
@@ -51,7 +55,7 @@ def prepare(text: str | None, max_chars: int = MAX_CHARS) -> Prepared:
     raw = unicodedata.normalize("NFC", raw)
     if not raw.isprintable():
         raw = _drop_controls(raw)
-    cleaned = _SPACE.sub(" ", raw).strip()
+    cleaned = _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", raw)).strip()
     truncated = len(cleaned) > max_chars
     if truncated:
         cut = cleaned.rfind(" ", 0, max_chars)

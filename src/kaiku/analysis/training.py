@@ -23,8 +23,9 @@ import numpy as np
 from .analyzer import Analyzer
 from .datasets import Example, read_goemotions, read_labelled, with_polarity
 from .evaluation import choose_polarity, label_report, polarity_report
-from .labels import EMOTIONS, LABELS, NEUTRAL, POLARITIES
+from .labels import EMOTIONS, LABELS, NEUTRAL, POLARITIES, polarity_of
 from .model import EmotionModel
+from .text import prepare
 
 SOURCES = {
     "xed": "XED (Öhman et al. 2020), Helsinki-NLP, CC BY 4.0",
@@ -73,12 +74,18 @@ def corpora(data_dir: Path, languages: tuple[str, ...] = ("fi", "en", "sv")) -> 
 
 
 def fit_language(corpus: Corpus, c: float = 2.0) -> EmotionModel:
-    polar = with_polarity(corpus.train)
+    """Fit on the texts as the analyser will see them (cleaned by `text.prepare`)."""
+    texts = [prepare(e.text).text for e in corpus.train]
+    polar = [
+        (text, p)
+        for text, e in zip(texts, corpus.train, strict=True)
+        if (p := polarity_of(e.labels))
+    ]
     model = EmotionModel(c=c)
     model.fit(
-        [e.text for e in corpus.train],
+        texts,
         [e.labels for e in corpus.train],
-        [e.text for e, _ in polar],
+        [text for text, _ in polar],
         [p for _, p in polar],
         sample_weight=corpus.weights,
     )
