@@ -59,3 +59,56 @@ def test_bad_analysis_requests_name_the_problem(django_capture_on_commit_callbac
     assert too_long.json()["detail"][0]["loc"] == ["body", "texts", 1]
     assert post({"texts": ["x"] * 1001}).status_code == 422
     assert post({"texts": [None]}).status_code == 422
+
+
+def test_themes_through_the_api(django_capture_on_commit_callbacks: Any):
+    organisation, _ = make_organisation()
+    _, secret = make_api_key(organisation, scope="write")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    themes = client.get("/api/v1/themes").json()
+    assert {"waiting_time", "billing"} <= {t["key"] for t in themes}
+    made = client.post(
+        "/api/v1/themes",
+        {"key": "parking", "names": {"fi": "Pysäköinti"}, "terms": {"fi": ["parkki"]}},
+        content_type="application/json",
+    )
+    assert made.status_code == 200
+    assert made.json() == {
+        "key": "parking",
+        "name": "Pysäköinti",
+        "terms": {"fi": ["parkki"]},
+        "origin": "own",
+        "active": True,
+    }
+    bad = client.post(
+        "/api/v1/themes",
+        {"key": "x", "names": {"fi": "X"}, "terms": {"fi": ["a"]}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"][-1] == "terms_fi"
+
+
+def test_corrections_and_the_organisation_model_through_the_api(
+    django_capture_on_commit_callbacks: Any,
+):
+    client, survey = _client(django_capture_on_commit_callbacks)
+    _, secret = make_api_key(survey.organisation, scope="write")
+    writer = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    first = client.get("/api/v1/analyses").json()[0]
+    corrected = writer.post(
+        "/api/v1/analyses/corrections",
+        {"answer_id": first["answer_id"], "polarity": "negative", "labels": ["sadness"]},
+        content_type="application/json",
+    )
+    assert corrected.json() == {
+        "answer_id": first["answer_id"],
+        "polarity": "negative",
+        "labels": ["sadness"],
+    }
+    assert client.get("/api/v1/analysis-model").json()["trained"] is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert writer.post("/api/v1/analysis-model/train").status_code == 202
+    model = client.get("/api/v1/analysis-model").json()
+    assert model["trained"] and model["report"]["reason"] == "too few labelled comments"
+    assert client.get("/api/v1/themes/suggestions").status_code == 200

@@ -102,7 +102,7 @@ class Taxonomy:
 
     def name(self, key: str, language: str) -> str:
         names = self.themes.get(key, {}).get("name", {})
-        return names.get(language) or names.get("en") or key
+        return names.get(language) or next((n for n in names.values() if n), key)
 
 
 class ThemeFinder:

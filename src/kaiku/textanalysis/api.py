@@ -12,8 +12,8 @@ from ninja import Field, Query, Router, Schema, Status
 from kaiku.analysis.language import SUPPORTED
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import OrgAccess, actor_of
-from kaiku.textanalysis import engine, selectors
-from kaiku.textanalysis.models import Polarity
+from kaiku.textanalysis import engine, selectors, services
+from kaiku.textanalysis.models import OrganisationModel, Polarity
 
 router = Router(tags=["analysis"])
 
@@ -111,3 +111,100 @@ def analyse_texts(request: HttpRequest, body: AnalyseIn) -> Any:
         adapter=adapter,
     )
     return {"results": [r.as_dict() for r in results]}
+
+
+class ThemeOut(Schema):
+    key: str
+    name: str
+    terms: dict[str, list[str]]
+    origin: str = Field(description="default, changed, own or off")
+    active: bool
+
+
+class ThemeIn(Schema):
+    key: str = Field(max_length=64)
+    names: dict[str, str] = Field(default_factory=dict, description="By language: fi, sv, en.")
+    terms: dict[str, list[str]] = Field(default_factory=dict, description="Term lists by language.")
+    active: bool = True
+
+
+@router.get("/themes", response=list[ThemeOut], auth=OrgAccess(Role.VIEWER, write=False))
+def list_themes(request: HttpRequest) -> Any:
+    """The default themes as the organisation has changed them, and its own."""
+    return [row.__dict__ for row in selectors.theme_rows(actor_of(request).organisation)]
+
+
+@router.post("/themes", response=ThemeOut, auth=OrgAccess(Role.ANALYST, write=True))
+def save_theme(request: HttpRequest, body: ThemeIn) -> Any:
+    """Add a theme, or change or switch off one (by its key). Every term is checked."""
+    actor = actor_of(request)
+    services.save_theme(
+        actor=actor, key=body.key, names=body.names, terms=body.terms, active=body.active
+    )
+    rows = {row.key: row for row in selectors.theme_rows(actor.organisation)}
+    return rows[body.key.strip().lower()].__dict__
+
+
+class SuggestionOut(Schema):
+    touchpoint: str
+    phrase: str
+    stem: str
+    comments: int
+    example: str
+
+
+@router.get(
+    "/themes/suggestions", response=list[SuggestionOut], auth=OrgAccess(Role.VIEWER, write=False)
+)
+def theme_suggestions(request: HttpRequest) -> Any:
+    """Recurring words in comments no theme matched, per touchpoint."""
+    return [s.__dict__ for s in selectors.theme_suggestions(actor_of(request).organisation)]
+
+
+class CorrectionIn(Schema):
+    answer_id: int
+    polarity: str = ""
+    labels: list[str] = []
+
+
+@router.post("/analyses/corrections", auth=OrgAccess(Role.HANDLER, write=True))
+def correct_analysis(request: HttpRequest, body: CorrectionIn) -> Any:
+    """A person's reading of a comment: its tone and emotions (a strong label)."""
+    correction = services.correct_analysis(
+        actor=actor_of(request),
+        answer_id=body.answer_id,
+        polarity=body.polarity,
+        labels=body.labels,
+    )
+    return {
+        "answer_id": correction.answer_id,
+        "polarity": correction.polarity,
+        "labels": correction.labels,
+    }
+
+
+@router.get("/analysis-model", auth=OrgAccess(Role.VIEWER, write=False))
+def analysis_model(request: HttpRequest) -> Any:
+    """The organisation's own polarity layer: whether it is used, and how it compared."""
+    organisation = actor_of(request).organisation
+    model = OrganisationModel.objects.filter(organisation=organisation).first()
+    if model is None:
+        return {"trained": False, "version": engine.analyzer().version}
+    return {
+        "trained": True,
+        "version": model.version,
+        "kept": model.kept,
+        "trained_at": model.trained_at,
+        "report": model.report,
+    }
+
+
+@router.post(
+    "/analysis-model/train",
+    response={202: dict[str, bool]},
+    auth=OrgAccess(Role.ANALYST, write=True),
+)
+def train_analysis_model(request: HttpRequest) -> Any:
+    """Train the organisation's polarity layer in the background → 202; poll GET."""
+    services.request_adaptation(actor=actor_of(request))
+    return Status(202, {"queued": True})

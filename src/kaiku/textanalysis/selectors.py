@@ -242,6 +242,11 @@ class ThemeRow:
     active: bool
 
 
+def _pick(names: dict[str, str], language: str, default: str) -> str:
+    """The name in the language asked, else in any language the theme has."""
+    return names.get(language) or next((n for n in names.values() if n), default)
+
+
 def theme_rows(organisation: Organisation) -> list[ThemeRow]:
     """The default themes and the organisation's changes, for the themes page."""
     defaults = engine.analyzer().taxonomy.themes
@@ -253,11 +258,13 @@ def theme_rows(organisation: Organisation) -> list[ThemeRow]:
         row = own.get(key)
         if row is not None and not row.active:
             names = defaults.get(key, {}).get("name", {}) | row.names
-            rows.append(ThemeRow(key, names.get(language, key), row.terms, "off", False))
+            rows.append(ThemeRow(key, _pick(names, language, key), row.terms, "off", False))
             continue
         theme = effective[key]
         origin = "default" if row is None else "changed" if key in defaults else "own"
-        rows.append(ThemeRow(key, theme["name"].get(language, key), theme["terms"], origin, True))
+        rows.append(
+            ThemeRow(key, _pick(theme["name"], language, key), theme["terms"], origin, True)
+        )
     return rows
 
 
