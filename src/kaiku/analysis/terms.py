@@ -5,10 +5,10 @@ Finnish builds words by suffixes and compounds, so a term is written as the stem
 all its forms share, and matches a word that starts with it: `jono` finds "jonossa",
 "jonotin" and "jonotusaika". A term that starts with `*` may also end a compound:
 `*palvelu` finds "asiakaspalvelussa", and `*aika=` finds "odotusaika" but not
-"aikataulu". Several words separated by spaces must follow
-one another: `ei toimi*`. A term that ends with `=` matches the whole word only (`ei=`
-is not "eilen"). Stems where consonant gradation changes the root are listed as
-separate terms (`aika`, `ajan`, `ajat`).
+"aikataulu". Several words separated by spaces must follow one another: `ei toimi`.
+A term that ends with `=` matches the whole word only (`ei=` is not "eilen"); such a
+word may be a single letter (`i= tid`). Stems where consonant gradation changes the
+root are listed as separate terms (`odot`, `odott`).
 
 The rule is simple enough for an organisation to write its own terms, and checking a
 word costs a few dictionary lookups.
@@ -71,7 +71,7 @@ def _parse(term: str) -> list[_Part]:
         compound = raw.startswith("*")
         exact = raw.endswith("=")
         stem = raw.strip("*=")
-        if len(stem) < MIN_STEM:
+        if not stem or (len(stem) < MIN_STEM and not exact):
             raise ValueError(f"term {term!r}: a stem needs at least {MIN_STEM} letters")
         parts.append(_Part(stem, exact, compound))
     if not parts:
