@@ -17,4 +17,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         object_id=request.GET.get("id", ""),
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/log.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/log.html", {"page": page, "query": query.urlencode()})
