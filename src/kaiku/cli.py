@@ -80,6 +80,10 @@ def serve(args: list[str]) -> None:
             "-",
             "--forwarded-allow-ips",
             os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            # Without a broker the web workers analyse comments themselves: load the
+            # app, and with it the analysis models, once before forking, so that the
+            # workers share the models' memory instead of each loading its own.
+            *([] if os.environ.get("CELERY_BROKER_URL") else ["--preload"]),
         ]
     )
 

@@ -186,3 +186,17 @@ def test_train_for_an_organisation_goes_to_the_django_command(monkeypatch):
     monkeypatch.setattr(cli, "_django", called.append)
     cli.main(["train", "--organisation", "demo"])
     assert called == [["train_organisation", "--organisation", "demo"]]
+
+
+def test_serve_preloads_the_app_only_without_a_broker(monkeypatch):
+    from kaiku import cli
+
+    started = []
+    monkeypatch.setattr(cli, "_django", lambda args: None)
+    monkeypatch.setattr(cli, "_exec", started.append)
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    cli.serve([])
+    assert "--preload" in started[-1]
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+    cli.serve([])
+    assert "--preload" not in started[-1]
