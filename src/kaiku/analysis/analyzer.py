@@ -253,7 +253,10 @@ class Analyzer:
         valence = round(positive - negative, 4)
         weaker, stronger = sorted((positive, negative))
         both_said = min(scored.lexicon) >= 1  # "ystävällinen … mutta ärsyttävää"
-        if both_said or (weaker >= MIXED_SHARE and weaker >= MIXED_BALANCE * stronger):
+        # The model's indecision alone makes a comment mixed only where no sentiment
+        # word points one way ("otrevlig" shares most letters with "trevlig").
+        undecided = max(scored.lexicon) == 0 and weaker >= MIXED_SHARE
+        if both_said or (undecided and weaker >= MIXED_BALANCE * stronger):
             polarity = "mixed"
         else:
             polarity = POLARITIES[int(np.argmax(scored.polarity))]
