@@ -36,7 +36,11 @@ def _prf(tp: float, fp: float, fn: float) -> dict:
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return {
+        "precision": round(float(precision), 4),
+        "recall": round(float(recall), 4),
+        "f1": round(float(f1), 4),
+    }
 
 
 def labels_present(gold: Sequence[Iterable[str]], universe: Sequence[str] = LABELS) -> list[str]:

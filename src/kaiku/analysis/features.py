@@ -14,10 +14,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 
 import numpy as np
 
+_CHAR_CACHE_SIZE = 200_000
 _WORD = re.compile(r"\w+|[^\w\s]+")
 _DIGIT = re.compile(r"\d")
 
@@ -47,12 +48,15 @@ def _word_terms(tokens: Sequence[str]) -> list[str]:
 
 
 def _char_terms(tokens: Sequence[str], low: int, high: int) -> list[str]:
-    terms = []
+    terms: list[str] = []
     for token in tokens:
         padded = " " + token + " "
         length = len(padded)
-        for n in range(low, min(high, length) + 1):
-            terms += [padded[i : i + n] for i in range(length - n + 1)]
+        terms += [
+            padded[i : i + n]
+            for n in range(low, min(high, length) + 1)
+            for i in range(length - n + 1)
+        ]
     return terms
 
 
@@ -65,6 +69,7 @@ class Featurizer:
         self.vocabulary: dict[str, int] = {}
         self.idf = np.zeros(0, dtype=np.float32)
         self._word_block = np.zeros(0, dtype=bool)
+        self._char_cache: dict[str, tuple[int, ...]] = {}
 
     def _blocks(self, text: str) -> tuple[list[str], list[str]]:
         tokens = words(text)
@@ -85,7 +90,20 @@ class Featurizer:
             dtype=np.float32,
         )
         self._word_block = np.array([term[1:2] == "\t" for term in kept], dtype=bool)
+        self._char_cache = {}
         return self
+
+    def _char_indices(self, token: str) -> tuple[int, ...]:
+        """A word's known character n-grams. Feedback repeats its words, so each word's
+        are found once and remembered."""
+        found = self._char_cache.get(token)
+        if found is None:
+            grams = _char_terms([token], *self.char_range)
+            found = tuple(i for i in map(self.vocabulary.get, grams) if i is not None)
+            if len(self._char_cache) >= _CHAR_CACHE_SIZE:
+                self._char_cache.clear()
+            self._char_cache[token] = found
+        return found
 
     def transform(self, texts: Iterable[str]) -> FeatureBatch:
         vocabulary = self.vocabulary
@@ -93,13 +111,18 @@ class Featurizer:
         counts: list[int] = []
         offsets = [0]
         lookup = vocabulary.get
+        char_indices = self._char_indices
         for text in texts:
-            for block in self._blocks(text):
-                # Unknown terms count under -1, dropped after: cheaper than testing each.
-                found = Counter(map(lookup, block, repeat(-1, len(block))))
-                found.pop(-1, None)
-                indices += found.keys()
-                counts += found.values()
+            tokens = words(text)
+            block = _word_terms(tokens)
+            # Unknown terms count under -1, dropped after: cheaper than testing each.
+            found = Counter(map(lookup, block, repeat(-1, len(block))))
+            found.pop(-1, None)
+            indices += found.keys()
+            counts += found.values()
+            found = Counter(chain.from_iterable(map(char_indices, tokens)))
+            indices += found.keys()
+            counts += found.values()
             offsets.append(len(indices))
         index_array = np.array(indices, dtype=np.int32)
         values = (1.0 + np.log(np.array(counts, dtype=np.float32))) * self.idf[index_array]
@@ -128,6 +151,7 @@ class Featurizer:
         featurizer.vocabulary = {term: index for index, term in enumerate(terms)}
         featurizer.idf = arrays["idf"].astype(np.float32)
         featurizer._word_block = np.array([term[1:2] == "\t" for term in terms], dtype=bool)
+        featurizer._char_cache = {}
         return featurizer
 
     def config(self) -> dict:
