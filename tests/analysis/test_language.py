@@ -34,3 +34,9 @@ def test_a_text_without_letters_is_other_unless_hinted(detector):
 
 def test_placeholders_do_not_count_as_words(detector):
     assert detector.detect("[NIMI] [PUHELIN] kiitos", hint="en") == "en"
+
+
+def test_in_a_batch_a_short_text_takes_the_batchs_language(detector):
+    texts = ["The staff were friendly but the queue was far too long.", "Thanks!", "Ok"]
+    assert detector.detect_batch(texts) == ["en", "en", "en"]
+    assert detector.detect_batch(texts, hints=[None, "sv", None]) == ["en", "sv", "fi"]

@@ -182,20 +182,21 @@ class Analyzer:
     ) -> list[Scored]:
         if lang is not None and lang not in SUPPORTED:
             raise ValueError(f"lang must be one of {SUPPORTED} or None")
-        hints = hints or [None] * len(texts)
         redactor = self.redactor if (self.redact if redact is None else redact) else None
+        prepared = [text_module.prepare(text, self.max_chars) for text in texts]
+        redacted = [_redact(redactor, p.text) for p in prepared]
+        if lang:
+            languages = [lang] * len(texts)
+        else:
+            languages = self.detector.detect_batch([r[0] for r in redacted], hints)
         scored = []
-        for text, hint in zip(texts, hints, strict=True):
-            prepared = text_module.prepare(text, self.max_chars)
-            redacted, redactions = _redact(redactor, prepared.text)
-            if lang:
-                language = lang
-            elif prepared.status == text_module.EMPTY:
+        for p, (text, redactions), language, hint in zip(
+            prepared, redacted, languages, hints or [None] * len(texts), strict=True
+        ):
+            if p.status == text_module.EMPTY and not lang:
                 language = hint if hint in SUPPORTED else OTHER
-            else:
-                language = self.detector.detect(redacted, hint)
             model_language = language if language in self.models else FALLBACK_MODEL
-            scored.append(Scored(prepared, redacted, redactions, language, model_language))
+            scored.append(Scored(p, text, redactions, language, model_language))
         by_model: dict[str, list[Scored]] = {}
         for item in scored:
             if item.prepared.status == text_module.OK:

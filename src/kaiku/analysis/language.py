@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 SUPPORTED = ("fi", "sv", "en")
@@ -38,11 +39,19 @@ class LanguageDetector:
         self._identifier = _identifier()
 
     def detect(self, text: str, hint: str | None = None) -> str:
+        decided = self.decide(text)
+        if decided is not None:
+            return decided
         fallback = hint if hint in SUPPORTED else self.default
+        has_letters = bool(_LETTER.search(_PLACEHOLDER.sub(" ", text)))
+        return fallback if has_letters or hint in SUPPORTED else OTHER
+
+    def decide(self, text: str) -> str | None:
+        """The language, or None when the text is too short to tell."""
         text = _PLACEHOLDER.sub(" ", text)
         letters = len(_LETTER.findall(text))
         if letters < _MIN_LETTERS:
-            return fallback if letters or hint in SUPPORTED else OTHER
+            return None
         ranking = self._identifier.rank(text)
         best, probability = ranking[0]
         if best in SUPPORTED:
@@ -51,5 +60,17 @@ class LanguageDetector:
             return OTHER
         return next(lang for lang, _ in ranking if lang in SUPPORTED)
 
-    def detect_batch(self, texts: Sequence[str], hint: str | None = None) -> list[str]:
-        return [self.detect(text, hint) for text in texts]
+    def detect_batch(
+        self, texts: Sequence[str], hints: Sequence[str | None] | None = None
+    ) -> list[str]:
+        """Each text's language. Without hints, a text too short to tell takes the
+        language most of the batch is in: a file of English comments keeps "Thanks!"
+        in English."""
+        decided = [self.decide(text) for text in texts]
+        if hints is None:
+            common = Counter(lang for lang in decided if lang in SUPPORTED).most_common(1)
+            hints = [common[0][0] if common else None] * len(texts)
+        return [
+            found if found is not None else self.detect(text, hint)
+            for text, found, hint in zip(texts, decided, hints, strict=True)
+        ]
