@@ -236,10 +236,11 @@ def weak_examples(organisation: Organisation) -> list[WeakExample]:
 @dataclass(frozen=True)
 class ThemeRow:
     key: str
-    name: str
+    name: str  # in the interface's language
     terms: dict[str, list[str]]
     origin: str  # default, changed, own, off
     active: bool
+    names: dict[str, str]  # by language
 
 
 def _pick(names: dict[str, str], language: str, default: str) -> str:
@@ -258,13 +259,12 @@ def theme_rows(organisation: Organisation) -> list[ThemeRow]:
         row = own.get(key)
         if row is not None and not row.active:
             names = defaults.get(key, {}).get("name", {}) | row.names
-            rows.append(ThemeRow(key, _pick(names, language, key), row.terms, "off", False))
+            rows.append(ThemeRow(key, _pick(names, language, key), row.terms, "off", False, names))
             continue
         theme = effective[key]
         origin = "default" if row is None else "changed" if key in defaults else "own"
-        rows.append(
-            ThemeRow(key, _pick(theme["name"], language, key), theme["terms"], origin, True)
-        )
+        names = theme["name"]
+        rows.append(ThemeRow(key, _pick(names, language, key), theme["terms"], origin, True, names))
     return rows
 
 

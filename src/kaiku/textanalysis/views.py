@@ -61,12 +61,7 @@ def theme_edit(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("key", "")
     current = {row.key: row for row in selectors.theme_rows(actor.organisation)}.get(key)
     if current is not None:
-        taxonomy = engine.effective_themes(engine.analyzer().taxonomy.themes, [])
-        names = taxonomy.get(key, {}).get("name", {})
-        own = actor.organisation.themes.filter(key=key).first()
-        if own is not None:
-            names = {**names, **own.names}
-        initial = ThemeForm.initial_for(key, names, current.terms, current.active)
+        initial = ThemeForm.initial_for(key, current.names, current.terms, current.active)
     else:
         term = request.GET.get("term", "")[:40]
         initial = {"active": True, "key": term, "terms_fi": term}
