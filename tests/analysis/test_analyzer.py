@@ -7,7 +7,7 @@ import pytest
 from kaiku.analysis.analyzer import Analyzer, predict_labels
 from kaiku.analysis.datasets import read_labelled
 from kaiku.analysis.evaluation import choose_polarity
-from kaiku.analysis.labels import LABELS
+from kaiku.analysis.labels import LABELS, POLARITIES
 
 DATA = Path(__file__).parent / "data"
 
@@ -122,3 +122,11 @@ def test_shipped_models_are_plain_arrays_and_text_under_50_mb():
     for path in MODELS_DIR.rglob("*.npz"):
         with np.load(path, allow_pickle=False) as arrays:
             assert all(arrays[name].dtype != object for name in arrays.files)
+
+
+def test_a_question_without_a_sentiment_word_leans_neutral(analyzer):
+    asked, said = analyzer.score_batch(
+        ["Kan jag få fakturan på papper?", "Kan jag få fakturan på papper."], lang="sv"
+    )
+    neutral = POLARITIES.index("neutral")
+    assert asked.polarity[neutral] > said.polarity[neutral]

@@ -30,6 +30,32 @@ def test_an_intensifier_strengthens_the_next_word_instead_of_counting_itself():
     assert sentiment("sv", "väldigt trevlig personal") == [("trevlig", 1.5)]
 
 
+def test_what_follows_but_counts_more_than_what_went_before():
+    assert sentiment("fi", "Ystävällinen henkilökunta, mutta jonotin") == [
+        ("ystävälli", 0.5),
+        ("jonot", -1.5),
+    ]
+    assert sentiment("en", "Terrible instructions but the desk is sturdy") == [
+        ("terrible", -1.0),
+        ("sturdy", 1.5),
+    ]
+
+
+def test_of_two_terms_on_one_word_the_longer_wins():
+    assert sentiment("fi", "Huonoin palvelu ikinä") == [("huonoin", -2.0)]
+    assert sentiment("fi", "ammattitaidoton lääkäri") == [("ammattitaidoto", -2.0)]
+
+
+def test_a_suggestion_takes_the_praise_word_out_of_play():
+    assert sentiment("fi", "Olisi hyvä, jos aukioloajat näkyisivät") == [("olis hyvä", 0.0)]
+    assert sentiment("en", "It would be great if you opened earlier") == [("would be great", 0.0)]
+
+
+def test_an_account_handle_is_not_a_word():
+    assert sentiment("en", "@QuickShipUK where is my parcel") == []
+    assert [t.text for t in tokenize("@Telia don’t")] == ["don't"]
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "theme"),
     [

@@ -20,6 +20,10 @@ NEGATION_REACH = 3
 INTENSIFIER_WEIGHT = 1.5
 # "Not bad" is milder than "good": a negated word keeps half its strength.
 NEGATED_WEIGHT = 0.5
+# "Ystävällinen henkilökunta, mutta jonotin tunnin": what follows the last "but" is
+# what the writer means, so it counts more and what went before counts less.
+BEFORE_CONTRAST_WEIGHT = 0.5
+AFTER_CONTRAST_WEIGHT = 1.5
 
 
 @functools.cache
@@ -38,10 +42,14 @@ class SentimentHit:
 
 def _longest_first(matches: list[Match]) -> list[Match]:
     """Drop matches that overlap a longer one: "en suosittele" is one negative phrase,
-    not a negator and a positive word."""
+    not a negator and a positive word. Of two terms on the same words the longer is
+    the more specific: "ammattitaidoton" is not "ammattitai(toinen)"."""
     kept: list[Match] = []
     taken: set[int] = set()
-    for match in sorted(matches, key=lambda m: (m.first_token - m.last_token, m.first_token)):
+    by_reach = sorted(
+        matches, key=lambda m: (m.first_token - m.last_token, m.first_token, -len(m.term))
+    )
+    for match in by_reach:
         tokens = set(range(match.first_token, match.last_token + 1))
         if not tokens & taken:
             kept.append(match)
@@ -52,15 +60,19 @@ def _longest_first(matches: list[Match]) -> list[Match]:
 class SentimentLexicon:
     def __init__(self, language: str) -> None:
         entries = load_data("sentiment.json")[language]
-        self._scored = TermList({key: entries[key] for key in ("2", "1", "-1", "-2")})
+        # "0" holds phrases that take a sentiment word out of play: "olisi hyvä, jos"
+        # is a suggestion, not praise.
+        self._scored = TermList({key: entries[key] for key in ("2", "1", "0", "-1", "-2")})
         self._negators = TermList({"negator": entries["negators"]})
         self._intensifiers = TermList({"intensifier": entries["intensifiers"]})
+        self._contrasts = TermList({"contrast": entries["contrasts"]})
 
     def hits(self, tokens: list[Token]) -> list[SentimentHit]:
         scored = _longest_first(self._scored.find(tokens))
         negators = {m.first_token for m in self._negators.find(tokens)}
         intensifiers = {m.first_token for m in self._intensifiers.find(tokens)}
         starts = {m.first_token for m in scored}
+        contrast = max((m.first_token for m in self._contrasts.find(tokens)), default=None)
         hits = []
         for match in scored:
             # An intensifier that is also a sentiment word ("kauhean hyvä", "hyvin
@@ -74,6 +86,9 @@ class SentimentLexicon:
                 score = -score * NEGATED_WEIGHT
             if match.first_token - 1 in intensifiers:
                 score *= INTENSIFIER_WEIGHT
+            if contrast is not None:
+                after = match.first_token > contrast
+                score *= AFTER_CONTRAST_WEIGHT if after else BEFORE_CONTRAST_WEIGHT
             hits.append(SentimentHit(match.term, score, match.start, match.end))
         return hits
 

@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+# A word; an @handle names an account ("@QuickShipUK"), not a feeling or a theme.
+_TOKEN = re.compile(r"(?<![@\w])[^\W_]+(?:[-'’][^\W_]+)*")
 MIN_STEM = 2
 # A compound's first part is at least this long ("asiakas-", "odotus-").
 MIN_COMPOUND_HEAD = 3
@@ -46,7 +47,11 @@ class Match:
 
 
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.group().lower(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    # Phones type "don’t" with a typographic apostrophe; terms are written "don't".
+    return [
+        Token(m.group().lower().replace("’", "'"), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+    ]
 
 
 @dataclass(frozen=True)

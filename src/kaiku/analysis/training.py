@@ -31,11 +31,12 @@ SOURCES = {
     "xed": "XED (Öhman et al. 2020), Helsinki-NLP, CC BY 4.0",
     "goemotions": "GoEmotions (Demszky et al. 2020), Google Research, Apache License 2.0",
 }
-LEXICON_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+LEXICON_WEIGHTS = (0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
 # The dev data are film subtitles, where the words that describe a service are rare,
 # so dev barely sees the lexicon. The strongest weight that costs dev no more than
-# this is taken: on service comments the lexicon is what knows "jonotin" and "töykeä".
-LEXICON_TOLERANCE = 0.005
+# this is taken: on service comments the lexicon is what knows "jonotin" and "töykeä"
+# (benchmarks/data/feedback measures it: docs/analysis.md).
+LEXICON_TOLERANCE = 0.01
 # Other languages' rows teach the Swedish model less than its own.
 BORROWED_WEIGHT = 0.3
 
