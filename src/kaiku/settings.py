@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "kaiku.surveys",
     "kaiku.responses",
     "kaiku.textanalysis",
+    "kaiku.analytics",
     "kaiku.invitations",
     "kaiku.demo",
     "ninja",
@@ -85,7 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "kaiku.core.middleware.CSPMiddleware",
     "kaiku.organisations.middleware.ActiveOrganisationMiddleware",
 ]
 
@@ -213,6 +214,8 @@ KAIKU_MIN_FILL_SECONDS = float(os.environ.get("KAIKU_MIN_FILL_SECONDS", "3"))
 # most one invitation in this many days.
 KAIKU_BASE_URL = os.environ.get("KAIKU_BASE_URL", "http://127.0.0.1:8000")
 KAIKU_CONTACT_CAP_DAYS = int(os.environ.get("KAIKU_CONTACT_CAP_DAYS", "30"))
+# Dashboards show a figure only from this many responses up.
+KAIKU_MIN_N = int(os.environ.get("KAIKU_MIN_N", "5"))
 
 # Background work: Celery with a broker when one is configured; otherwise tasks run
 # in-process after the transaction commits, so the embedded default needs no service.
@@ -228,6 +231,8 @@ CELERY_TASK_IGNORE_RESULT = True
 # `celery -A kaiku beat` (or cron running `kaiku send_invitations`) sends what is due.
 CELERY_BEAT_SCHEDULE = {
     "send-due-invitations": {"task": "invitations.send_due", "schedule": 60.0},
+    # Responses without comments reach the dashboards' rollups this way.
+    "roll-up-new-responses": {"task": "analytics.roll_up_new_responses", "schedule": 15.0},
 }
 
 # Security headers; the CSP allows only what the app serves itself (no CDN).

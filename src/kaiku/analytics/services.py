@@ -1,0 +1,119 @@
+"""Keeping the dashboards' facts and rollups up to date.
+
+A response gets its fact, and the rollups move with it, when its comments have
+been analysed (the analysis signal), when a person corrects an analysis, and, for
+responses without comments, when the catch-up finds them: a scheduled task with
+a broker, and the dashboard page itself in the embedded default. Nothing of this
+runs while a respondent waits for the thank-you page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import islice
+
+from django.db import transaction
+from django.db.models import Max
+
+from kaiku.analytics import rollups
+from kaiku.analytics.facts import facts_for
+from kaiku.analytics.models import (
+    ResponseCurve,
+    ResponseFact,
+    ResponseTheme,
+    RollupState,
+    StageDay,
+    ThemeDay,
+    TouchpointDay,
+)
+from kaiku.organisations.models import Organisation
+from kaiku.responses.models import Response
+
+BATCH_SIZE = 500
+# Responses commit out of id order; the catch-up looks this far behind where it
+# stopped, so that a response whose transaction ended late is still found.
+CATCH_UP_LAG = 5_000
+
+
+def refresh_facts(*, response_ids: Iterable[int]) -> int:
+    """Work out these responses' facts again and move the rollups with them."""
+    done = 0
+    for chunk in _chunks(response_ids):
+        with transaction.atomic():
+            # Locked in id order, so that two refreshes of one response take turns.
+            ids = list(
+                Response.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            rollups.apply_to_responses(-1, ids)
+            ResponseFact.objects.filter(response_id__in=ids).delete()
+            _save(facts_for(ids))
+            rollups.apply_to_responses(+1, ids)
+        done += len(ids)
+    return done
+
+
+def forget_response(*, response_id: int) -> None:
+    """Take a response about to be deleted out of the rollups."""
+    rollups.apply_to_responses(-1, [response_id])
+
+
+def roll_up_new_responses() -> int:
+    """Give every response that has no fact yet its fact; returns how many."""
+    state, _ = RollupState.objects.get_or_create(pk=1)
+    top = Response.objects.aggregate(top=Max("pk"))["top"] or 0
+    if top <= state.checked_up_to - CATCH_UP_LAG:
+        return 0
+    new = (
+        Response.objects.filter(
+            pk__gt=max(0, state.checked_up_to - CATCH_UP_LAG), pk__lte=top, fact__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    done = refresh_facts(response_ids=list(new))
+    RollupState.objects.filter(pk=1, checked_up_to__lt=top).update(checked_up_to=top)
+    return done
+
+
+def rebuild(*, organisation: Organisation | None = None, facts: bool = False) -> int:
+    """Build the rollups again from the facts (and, with `facts`, the facts from the
+    responses first); returns the number of facts."""
+    responses = Response.objects.all()
+    if organisation is not None:
+        responses = responses.filter(organisation=organisation)
+    if facts:
+        refresh_facts(response_ids=list(responses.order_by("pk").values_list("pk", flat=True)))
+    with transaction.atomic():
+        for model in (TouchpointDay, ThemeDay, StageDay):
+            cells = model.objects.all()
+            if organisation is not None:
+                cells = cells.filter(organisation_id=organisation.pk)
+            cells.delete()
+        if organisation is None:
+            rollups.apply(+1, "1 = 1", [])
+            return ResponseFact.objects.count()
+        rollups.apply(+1, "f.organisation_id = %s", [organisation.pk])
+        return ResponseFact.objects.filter(organisation=organisation).count()
+
+
+def _save(facts: list) -> None:
+    ResponseFact.objects.bulk_create(ResponseFact(**fact.row()) for fact in facts)
+    ResponseTheme.objects.bulk_create(
+        ResponseTheme(fact_id=fact.response_id, theme=theme)
+        for fact in facts
+        for theme in sorted(fact.themes)
+    )
+    ResponseCurve.objects.bulk_create(
+        ResponseCurve(fact_id=fact.response_id, stage_id=stage_id, score=score)
+        for fact in facts
+        for stage_id, score in fact.curve.items()
+    )
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    iterator = iter(ids)
+    while chunk := list(islice(iterator, BATCH_SIZE)):
+        yield chunk
