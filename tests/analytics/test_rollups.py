@@ -200,3 +200,17 @@ def test_the_map_summarises_touchpoints_stages_and_the_journey_with_filters():
         assert row.summary.nps is not None
     curve = [s.curve for s in found.stages]
     assert all(c.enough and c.valence is not None for c in curve)
+
+
+def test_the_rollup_command_catches_up_and_rebuilds():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    organisation, _survey, made = _world(responses=12)
+    out = StringIO()
+    call_command("rollup", stdout=out)
+    assert f"{len(made)} new responses" in out.getvalue()
+    TouchpointDay.objects.all().delete()
+    call_command("rollup", "--rebuild", "--organisation", organisation.slug, stdout=out)
+    assert sum(TouchpointDay.objects.values_list("responses", flat=True)) == len(made)

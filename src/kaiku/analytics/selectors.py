@@ -27,6 +27,7 @@ from kaiku.analytics.models import (
 from kaiku.journeys.models import Journey, Stage, Touchpoint
 from kaiku.journeys.selectors import journey_with_structure
 from kaiku.organisations.models import Organisation
+from kaiku.textanalysis import engine
 from kaiku.textanalysis.models import TextTheme
 
 SCORE_MEANS = ("csat", "ease", "effectiveness", "overall")
@@ -73,6 +74,7 @@ class Filters:
 @dataclass
 class Theme:
     key: str
+    name: str
     responses: int
     negative: stats.Estimate | None
     valence: stats.Estimate | None
@@ -108,6 +110,7 @@ class Summary:
             "themes": [
                 {
                     "theme": t.key,
+                    "name": t.name,
                     "responses": t.responses,
                     "negative_share": est(t.negative),
                     "valence": est(t.valence),
@@ -177,14 +180,17 @@ class JourneyMap:
     unattributed: Summary  # responses that named no touchpoint
 
 
-def journey_map(organisation: Organisation, journey_id: int, filters: Filters) -> JourneyMap:
+def journey_map(
+    organisation: Organisation, journey_id: int, filters: Filters, language: str = "fi"
+) -> JourneyMap:
+    """The map of one journey; theme names in `language`."""
     journey = journey_with_structure(organisation, journey_id)
     min_n = minimum_n()
     cells = filters.apply(
         TouchpointDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
     )
     by_touchpoint = _sums_by(cells, "touchpoint_id", TOUCHPOINT_SUMS)
-    themes = _themes(organisation, journey, filters)
+    themes = _themes(organisation, journey, filters, language)
     trend = _trend(cells, filters)
     curve_cells = StageDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
     curve = _sums_by(filters.apply(curve_cells), "stage_id", FEELING_SUMS)
@@ -230,8 +236,9 @@ def _add(many: Iterable[Mapping[str, float]]) -> dict[str, float]:
 
 
 def _themes(
-    organisation: Organisation, journey: Journey, filters: Filters
+    organisation: Organisation, journey: Journey, filters: Filters, language: str
 ) -> dict[int, list[Theme]]:
+    taxonomy = engine.taxonomy_for(organisation.pk)
     cells = filters.apply(
         ThemeDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
     )
@@ -246,6 +253,7 @@ def _themes(
         found[row["touchpoint_id"]].append(
             Theme(
                 key=row["theme"],
+                name=taxonomy.name(row["theme"], language),
                 responses=n,
                 negative=stats.share_ci(row["s_negative"], n),
                 valence=stats.mean_ci(

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from kaiku.analytics import views
+
+app_name = "analytics"
+urlpatterns = [
+    path("journeys/<int:journey_id>/", views.journey_map, name="journey_map"),
+]

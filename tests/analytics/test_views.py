@@ -1,0 +1,87 @@
+"""The emotion map page: what a CX lead sees, filters included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from kaiku.organisations.models import Role
+from tests.factories import make_member, make_organisation, make_survey, submit
+
+pytestmark = pytest.mark.django_db
+
+
+def _client_for(organisation: Any, role: Role = Role.VIEWER) -> Client:
+    user, _ = make_member(organisation, role)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_map_shows_each_touchpoint_with_its_figures_and_hides_small_ones(
+    django_capture_on_commit_callbacks: Any,
+):
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    busy, quiet = survey.touchpoints.order_by("pk")[:2]
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(8):
+            submit(
+                survey,
+                {"nps": 2, "what_happened": f"Jonotin tunnin, henkilökunta oli töykeää ({i})."},
+                touchpoint_id=busy.pk,
+            )
+        submit(survey, {"nps": 10}, touchpoint_id=quiet.pk)
+    page = _client_for(organisation).get(reverse("analytics:journey_map", args=[survey.journey_id]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert busy.name in html and quiet.name in html
+    assert "n = 1: liian vähän näytettäväksi" in html or "n = 1:" in html
+    assert "Odotusaika" in html or "waiting" in html.lower()
+    assert "Jonotin tunnin" in html  # an example quote under the theme
+
+
+def test_a_filter_narrows_the_map_and_a_bad_date_is_named():
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    touchpoint = survey.touchpoints.order_by("pk").first()
+    for channel in ["web"] * 6 + ["phone"] * 6:
+        submit(survey, {"nps": 9}, touchpoint_id=touchpoint.pk, channel=channel)
+    client = _client_for(organisation)
+    url = reverse("analytics:journey_map", args=[survey.journey_id])
+    web = client.get(url, {"channel": "web"}).context["map"]
+    assert web.total.n == 6
+    bad = client.get(url, {"start": "2026-05-01", "end": "2026-04-01"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["end"]
+    assert bad.context["map"].total.n == 12
+
+
+def test_another_organisations_journey_is_not_found():
+    organisation, _ = make_organisation()
+    other, _ = make_organisation()
+    survey = make_survey(other)
+    page = _client_for(organisation).get(reverse("analytics:journey_map", args=[survey.journey_id]))
+    assert page.status_code == 404
+
+
+def test_the_api_gives_the_map_as_json():
+    from tests.factories import make_api_key
+
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    touchpoint = survey.touchpoints.order_by("pk").first()
+    for score in (0, 3, 9, 10, 10, 8):
+        submit(survey, {"nps": score, "ease": 5}, touchpoint_id=touchpoint.pk)
+    _key, secret = make_api_key(organisation, scope="read")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    url = f"/api/v1/journeys/{survey.journey_id}/emotion-map"
+    body = client.get(url).json()
+    row = next(t for s in body["stages"] for t in s["touchpoints"] if t["id"] == touchpoint.pk)
+    assert row["summary"]["n"] == 6 and row["summary"]["enough"]
+    assert row["summary"]["nps"]["value"] == pytest.approx(100 * (3 - 2) / 6, abs=1e-3)
+    assert row["summary"]["scores"]["ease"]["value"] == 5
+    assert client.get(url, {"start": "2026-02-01", "end": "2026-01-01"}).status_code == 422
