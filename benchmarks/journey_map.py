@@ -64,6 +64,20 @@ def rows(survey: Any, count: int) -> Any:
         )
 
 
+def load(survey: Any, header: list[str], count: int, importer: Any, services: Any) -> None:
+    started = time.perf_counter()
+    report = importer(survey, header, is_demo=True).run(rows(survey, count))
+    took = time.perf_counter() - started
+    print(
+        f"loaded {report.imported:,} responses ({TEXT_SHARE:.0%} with a comment, analysed and "
+        f"rolled up as they came) in {took:.0f} s = {report.imported / took:,.0f}/s"
+    )
+    started = time.perf_counter()
+    done = services.roll_up_new_responses()
+    took = time.perf_counter() - started
+    print(f"catch-up: facts for {done:,} responses in {took:.0f} s = {done / took:,.0f}/s")
+
+
 def timed(call: Any, rounds: int) -> tuple[float, float]:
     call()  # warm
     times = []
@@ -80,6 +94,11 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=1_000_000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Time the reads on a database loaded by an earlier run.",
+    )
     options = parser.parse_args()
 
     os.environ["KAIKU_DATA_DIR"] = tempfile.mkdtemp(prefix="kaiku-map-bench-")
@@ -103,7 +122,8 @@ def main() -> None:
     from kaiku.responses.importing import Importer
     from kaiku.surveys.models import Survey
 
-    call_command("migrate", verbosity=0)
+    if not options.reuse:
+        call_command("migrate", verbosity=0)
     organisation, _logins = seed_demo()
     services.roll_up_new_responses()
     journey = Journey.objects.filter(organisation=organisation).order_by("pk").first()
@@ -114,17 +134,8 @@ def main() -> None:
     print(describe())
     print(f"database: {connection.vendor}")
 
-    started = time.perf_counter()
-    report = Importer(survey, header, is_demo=True).run(rows(survey, options.responses))
-    took = time.perf_counter() - started
-    print(
-        f"loaded {report.imported:,} responses ({TEXT_SHARE:.0%} with a comment, analysed and "
-        f"rolled up as they came) in {took:.0f} s = {report.imported / took:,.0f}/s"
-    )
-    started = time.perf_counter()
-    done = services.roll_up_new_responses()
-    took = time.perf_counter() - started
-    print(f"catch-up: facts for {done:,} responses in {took:.0f} s = {done / took:,.0f}/s")
+    if not options.reuse:
+        load(survey, header, options.responses, Importer, services)
     facts = ResponseFact.objects.count()
     started = time.perf_counter()
     services.rebuild()

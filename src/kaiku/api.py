@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from kaiku.analytics.api import router as analytics_router
 from kaiku.audit.api import router as audit_router
 from kaiku.core.validation import error_details
 from kaiku.invitations.api import router as invitations_router
@@ -49,4 +50,5 @@ api.add_router("/v1/", surveys_router)
 api.add_router("/v1/", responses_router)
 api.add_router("/v1/", invitations_router)
 api.add_router("/v1/", textanalysis_router)
+api.add_router("/v1/", analytics_router)
 api.add_router("/v1/", audit_router)

@@ -57,6 +57,7 @@ urlpatterns = [
     path("surveys/", include("kaiku.surveys.urls")),
     path("responses/", include("kaiku.responses.urls")),
     path("analysis/", include("kaiku.textanalysis.urls")),
+    path("analytics/", include("kaiku.analytics.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("api/", api.urls),

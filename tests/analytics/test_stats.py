@@ -43,3 +43,75 @@ def test_nps_is_promoters_minus_detractors_with_the_normal_interval_of_its_mean(
     half = 1.959964 * answers.std() / math.sqrt(len(answers))
     assert estimate.value == pytest.approx(30.0)
     assert (estimate.low, estimate.high) == pytest.approx((100 * (0.3 - half), 100 * (0.3 + half)))
+
+
+def _data(n: int = 400, seed: int = 3) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    x1 = rng.normal(size=n)
+    x2 = 0.5 * x1 + rng.normal(size=n)
+    x3 = rng.normal(size=n)
+    y = 2 * x1 + 0.7 * x2 + rng.normal(scale=1.5, size=n)
+    return np.column_stack([x1, x2, x3, y])
+
+
+def test_r_squared_from_correlations_is_the_least_squares_fit():
+    from sklearn.linear_model import LinearRegression
+
+    data = _data()
+    corr = np.corrcoef(data, rowvar=False)
+    for subset in ([0], [1, 2], [0, 1, 2]):
+        fitted = LinearRegression().fit(data[:, subset], data[:, 3])
+        assert stats.r_squared(corr, subset, 3) == pytest.approx(
+            fitted.score(data[:, subset], data[:, 3])
+        )
+
+
+def test_shapley_shares_add_up_to_r_squared_and_follow_the_two_predictor_formula():
+    data = _data()
+    corr = np.corrcoef(data, rowvar=False)
+    shares = stats.shapley_r2(corr, [0, 1, 2], 3)
+    assert shares.sum() == pytest.approx(stats.r_squared(corr, [0, 1, 2], 3))
+    two = stats.shapley_r2(corr, [0, 1], 3)
+    full, only_1, only_2 = (stats.r_squared(corr, s, 3) for s in ([0, 1], [0], [1]))
+    assert two[0] == pytest.approx((only_1 + full - only_2) / 2)
+    assert two[1] == pytest.approx((only_2 + full - only_1) / 2)
+    assert stats.shapley_r2(corr, [2, 0, 1], 3) == pytest.approx(shares[[2, 0, 1]])
+
+
+def test_with_uncorrelated_predictors_a_share_is_the_squared_correlation():
+    corr = np.array([[1.0, 0.0, 0.6], [0.0, 1.0, 0.3], [0.6, 0.3, 1.0]])
+    assert stats.shapley_r2(corr, [0, 1], 2) == pytest.approx([0.36, 0.09])
+
+
+def test_drivers_rank_what_drives_and_their_intervals_hold_the_estimate():
+    found = stats.drivers(_data(), ["effectiveness", "ease", "noise", "overall"])
+    shares = found.shares
+    assert sum(e.value for e in shares.values()) == pytest.approx(1.0)
+    assert shares["effectiveness"].value > shares["ease"].value > shares["noise"].value
+    assert shares["noise"].value < 0.02
+    for e in [*shares.values(), found.r2]:
+        assert e.low <= e.value <= e.high
+    assert stats.drivers(_data()[:4], ["a", "b", "c", "y"]) is None
+
+
+def test_standardised_ols_with_one_predictor_is_scipys_linregress_on_z_scores():
+    data = _data()[:, [0, 3]]
+    fit = stats.standardised_ols(data, ["x", "y"])
+    z = (data - data.mean(axis=0)) / data.std(axis=0, ddof=1)
+    reference = scipy_stats.linregress(z[:, 0], z[:, 1])
+    half = scipy_stats.t.ppf(0.975, len(data) - 2) * reference.stderr
+    estimate = fit.coefficients["x"]
+    assert estimate.value == pytest.approx(reference.slope)
+    assert (estimate.low, estimate.high) == pytest.approx(
+        (reference.slope - half, reference.slope + half)
+    )
+    assert fit.r2 == pytest.approx(reference.rvalue**2)
+
+
+def test_mean_difference_is_welchs_interval():
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(0.4, 1.0, 40), rng.normal(0.0, 2.0, 70)
+    found = stats.mean_difference((len(a), a.sum(), (a**2).sum()), (len(b), b.sum(), (b**2).sum()))
+    reference = scipy_stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert found.value == pytest.approx(a.mean() - b.mean())
+    assert (found.low, found.high) == pytest.approx((reference.low, reference.high))

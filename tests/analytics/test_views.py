@@ -85,3 +85,64 @@ def test_the_api_gives_the_map_as_json():
     assert row["summary"]["nps"]["value"] == pytest.approx(100 * (3 - 2) / 6, abs=1e-3)
     assert row["summary"]["scores"]["ease"]["value"] == 5
     assert client.get(url, {"start": "2026-02-01", "end": "2026-01-01"}).status_code == 422
+
+
+def test_the_drivers_page_says_what_emotion_explains_and_where_journeys_end_badly():
+    from tests.analytics.test_drivers import _survey
+
+    organisation, _ = make_organisation()
+    survey = _survey(organisation)
+    stages = list(survey.journey.stages.order_by("position"))
+    for i in range(30):
+        good = i % 2 == 0
+        submit(
+            survey,
+            {
+                "effectiveness": 6 if good else 2 + i % 3,
+                "ease": 5 if i % 3 else 3,
+                "feeling": [{"emotion": "joy" if good else "anger", "intensity": 2}],
+                "curve": [
+                    {"stage_id": stages[0].pk, "score": 1},
+                    {"stage_id": stages[-1].pk, "score": 2 if good else -3},
+                ],
+                "overall": 5 if good else 1 + i % 2,
+            },
+        )
+    page = _client_for(organisation).get(
+        reverse("analytics:journey_drivers", args=[survey.journey_id])
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Aineistossasi tunne selittää" in html and "Loppu" in html
+    assert stages[-1].name in html
+
+
+def test_the_api_gives_drivers_and_peak_end():
+    from tests.analytics.test_drivers import _survey
+    from tests.factories import make_api_key
+
+    organisation, _ = make_organisation()
+    survey = _survey(organisation)
+    stages = list(survey.journey.stages.order_by("position"))
+    for i in range(20):
+        submit(
+            survey,
+            {
+                "effectiveness": 1 + i % 7,
+                "ease": 1 + (i * 3) % 7,
+                "feeling": [{"emotion": "joy" if i % 2 else "fear", "intensity": 1 + i % 3}],
+                "curve": [
+                    {"stage_id": stages[0].pk, "score": i % 3 - 1},
+                    {"stage_id": stages[-1].pk, "score": i % 5 - 2},
+                ],
+                "overall": 1 + i % 5,
+            },
+        )
+    _key, secret = make_api_key(organisation, scope="read")
+    client = Client(headers={"Authorization": f"Bearer {secret}"})
+    found = client.get(f"/api/v1/journeys/{survey.journey_id}/drivers").json()
+    assert found["outcome"] == "overall"
+    assert sum(s["value"] for s in found["shares"].values()) == pytest.approx(1, abs=0.01)
+    peak_end = client.get(f"/api/v1/journeys/{survey.journey_id}/peak-end").json()
+    assert peak_end["from_curves"] == 20
+    assert set(peak_end["effects"]) == {"peak", "end", "mean"}

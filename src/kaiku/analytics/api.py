@@ -1,4 +1,4 @@
-"""JSON API for the dashboards: the journey emotion map."""
+"""JSON API for the dashboards: the journey emotion map, drivers and peak-end."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from kaiku.analytics import selectors
+from kaiku.analytics import drivers, selectors, stats
 from kaiku.analytics.views import catch_up
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import OrgAccess, actor_of
@@ -31,21 +31,10 @@ def emotion_map(request: HttpRequest, journey_id: int, filters: Query[MapFilter]
     """Per stage and touchpoint: n, mean valence with its 95% interval, the negative
     share, NPS and the other scores, the emotion mix, top themes with a redacted
     example, and a weekly trend. Below the minimum n only n is given."""
-    if filters.start and filters.end and filters.start > filters.end:
-        raise ValidationError({"end": ["The end comes before the start."]})
+    chosen = _filters(filters)
     catch_up()
     found = selectors.journey_map(
-        actor_of(request).organisation,
-        journey_id,
-        selectors.Filters(
-            start=filters.start,
-            end=filters.end,
-            segment_id=filters.segment,
-            channel=filters.channel,
-            team_id=filters.team,
-            language=filters.language,
-        ),
-        language=request.GET.get("lang", "fi"),
+        actor_of(request).organisation, journey_id, chosen, language=request.GET.get("lang", "fi")
     )
     return {
         "journey": {"id": found.journey.pk, "name": found.journey.name},
@@ -71,5 +60,77 @@ def emotion_map(request: HttpRequest, journey_id: int, filters: Query[MapFilter]
                 ],
             }
             for column in found.stages
+        ],
+    }
+
+
+def _filters(filters: MapFilter) -> selectors.Filters:
+    if filters.start and filters.end and filters.start > filters.end:
+        raise ValidationError({"end": ["The end comes before the start."]})
+    return selectors.Filters(
+        start=filters.start,
+        end=filters.end,
+        segment_id=filters.segment,
+        channel=filters.channel,
+        team_id=filters.team,
+        language=filters.language,
+    )
+
+
+def _estimate(e: stats.Estimate | None) -> dict | None:
+    return e.as_dict() if e is not None else None
+
+
+@router.get("/journeys/{journey_id}/drivers", auth=OrgAccess(Role.VIEWER, write=False))
+def journey_drivers(request: HttpRequest, journey_id: int, filters: Query[MapFilter]) -> Any:
+    """Shapley shares of R² of effectiveness, ease and emotion (valence) for the
+    outcome (overall satisfaction, else NPS, else CSAT) with 95% bootstrap intervals,
+    from the latest complete responses of the period; and each theme's difference
+    in the outcome (Welch's interval)."""
+    chosen = _filters(filters)
+    catch_up()
+    panel = drivers.journey_drivers(
+        actor_of(request).organisation, journey_id, chosen, request.GET.get("lang", "fi")
+    )
+    found = panel.drivers
+    return {
+        "outcome": panel.outcome,
+        "r2": _estimate(found.r2) if found else None,
+        "shares": {k: _estimate(v) for k, v in found.shares.items()} if found else None,
+        "themes": [
+            {
+                "theme": t.key,
+                "name": t.name,
+                "mentions": t.mentions,
+                "difference": _estimate(t.difference),
+                "impact": round(t.impact, 4),
+            }
+            for t in panel.themes
+        ],
+    }
+
+
+@router.get("/journeys/{journey_id}/peak-end", auth=OrgAccess(Role.VIEWER, write=False))
+def journey_peak_end(request: HttpRequest, journey_id: int, filters: Query[MapFilter]) -> Any:
+    """Standardised effects of the peak, the end and the mean of each respondent
+    journey on the outcome, with t-intervals, and where negative peaks and endings
+    happen."""
+    chosen = _filters(filters)
+    catch_up()
+    panel = drivers.peak_end(actor_of(request).organisation, journey_id, chosen)
+    fit = panel.fit
+    return {
+        "journeys": panel.journeys,
+        "from_curves": panel.from_curves,
+        "from_linked": panel.from_linked,
+        "effects": {k: _estimate(v) for k, v in fit.coefficients.items()} if fit else None,
+        "r2": {
+            "peak_end_mean": round(fit.r2, 4) if fit else None,
+            "mean_only": panel.mean_only_r2,
+            "peak_and_end": panel.peak_end_r2,
+        },
+        "moments": [
+            {"name": m.name, "negative_peaks": m.negative_peaks, "negative_ends": m.negative_ends}
+            for m in panel.moments
         ],
     }

@@ -19,7 +19,6 @@ from django.db.models import QuerySet, Sum
 from kaiku.analytics import stats
 from kaiku.analytics.models import (
     EMOTION_FIELDS,
-    ResponseTheme,
     StageDay,
     ThemeDay,
     TouchpointDay,
@@ -273,23 +272,21 @@ def _add_quotes(
 ) -> None:
     """The latest comment for each theme, as redacted by the analysis."""
     keys = [t.key for t in themes]
-    facts = ResponseTheme.objects.filter(
-        fact__organisation_id=organisation.pk,
-        fact__touchpoint_id=touchpoint_id,
-        theme__in=keys,
-        **filters.lookups("fact__"),
+    fact = "analysis__response__fact__"
+    rows = (
+        TextTheme.objects.filter(
+            key__in=keys,
+            **{f"{fact}organisation_id": organisation.pk, f"{fact}touchpoint_id": touchpoint_id},
+            **filters.lookups(fact),
+        )
+        .order_by(f"-{fact}day", "-analysis_id")
+        .values_list("key", "analysis__text")
     )
-    chosen: dict[str, int] = {}
-    for key, response_id in facts.order_by("-fact__day", "-fact_id").values_list(
-        "theme", "fact_id"
-    )[: 20 * len(keys)]:
-        chosen.setdefault(key, response_id)
-        if len(chosen) == len(keys):
+    quotes: dict[str, str] = {}
+    for key, text in rows[: 20 * len(keys)]:
+        quotes.setdefault(key, text)
+        if len(quotes) == len(keys):
             break
-    texts = TextTheme.objects.filter(
-        analysis__response_id__in=chosen.values(), key__in=keys
-    ).values_list("key", "analysis__response_id", "analysis__text")
-    quotes = {key: text for key, response_id, text in texts if chosen.get(key) == response_id}
     for theme in themes:
         if theme.key in quotes:
             theme.quotes = [_short(quotes[theme.key])]

@@ -1,5 +1,6 @@
-"""The statistics behind the dashboards, from sums that rollups keep: means with
-confidence intervals, shares, NPS. Plain functions over numbers; no Django.
+"""The statistics behind the dashboards: means with confidence intervals, shares and
+NPS from the sums that rollups keep; drivers (Shapley shares of R²) and standardised
+regressions from rows. Plain functions over numbers; no Django.
 
 A rollup keeps, per cell, the count n, the sum and the sum of squares of a
 measure, so that any set of cells adds up to the same three numbers and the mean
@@ -8,12 +9,28 @@ and its interval follow without going back to the responses.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
 
 LEVEL = 0.95
+
+
+# A map asks for hundreds of intervals and SciPy's quantile functions cost a fraction
+# of a millisecond each: the critical values are remembered.
+@functools.lru_cache(maxsize=4096)
+def _t(df: int, level: float) -> float:
+    return float(stats.t.ppf((1 + level) / 2, df))
+
+
+@functools.lru_cache(maxsize=16)
+def _z(level: float) -> float:
+    return float(stats.norm.ppf((1 + level) / 2))
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,7 @@ def mean_ci(n: int, total: float, total_sq: float, level: float = LEVEL) -> Esti
         return Estimate(mean, mean, mean, n)
     # Sums of many floats can leave a hair below zero where the spread is none.
     variance = max(0.0, (total_sq - total * total / n) / (n - 1))
-    half = stats.t.ppf((1 + level) / 2, n - 1) * math.sqrt(variance / n)
+    half = _t(n - 1, level) * math.sqrt(variance / n)
     return Estimate(mean, mean - half, mean + half, n)
 
 
@@ -51,7 +68,7 @@ def share_ci(hits: int, n: int, level: float = LEVEL) -> Estimate | None:
     with small n and shares near 0 or 1."""
     if n <= 0:
         return None
-    z = stats.norm.ppf((1 + level) / 2)
+    z = _z(level)
     p = hits / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
@@ -66,8 +83,160 @@ def nps_ci(promoters: int, detractors: int, n: int, level: float = LEVEL) -> Est
     p, d = promoters / n, detractors / n
     score = p - d
     variance = p + d - score * score
-    z = stats.norm.ppf((1 + level) / 2)
-    half = z * math.sqrt(max(0.0, variance) / n)
+    half = _z(level) * math.sqrt(max(0.0, variance) / n)
     return Estimate(
         100 * score, max(-100.0, 100 * (score - half)), min(100.0, 100 * (score + half)), n
     )
+
+
+# Regression and drivers ---------------------------------------------------------
+
+
+def r_squared(corr: np.ndarray, predictors: Sequence[int], outcome: int) -> float:
+    """R² of the least-squares fit of `outcome` on `predictors`, from a correlation
+    matrix: r' R⁻¹ r. A set of predictors that is singular gives its best fit."""
+    if not predictors:
+        return 0.0
+    rxx = corr[np.ix_(predictors, predictors)]
+    rxy = corr[predictors, outcome]
+    return float(rxy @ np.linalg.pinv(rxx) @ rxy)
+
+
+def shapley_r2(corr: np.ndarray, predictors: Sequence[int], outcome: int) -> np.ndarray:
+    """Each predictor's Shapley share of R²: its gain in R² when added, averaged over
+    every order in which the predictors could enter. The shares add up to the full
+    model's R², and do not depend on the order the predictors are listed in."""
+    p = len(predictors)
+    fits = {
+        subset: r_squared(corr, [predictors[i] for i in subset], outcome)
+        for size in range(p + 1)
+        for subset in itertools.combinations(range(p), size)
+    }
+    shares = np.zeros(p)
+    for j in range(p):
+        others = [i for i in range(p) if i != j]
+        for size in range(p):
+            weight = math.factorial(size) * math.factorial(p - size - 1) / math.factorial(p)
+            for subset in itertools.combinations(others, size):
+                with_j = tuple(sorted((*subset, j)))
+                shares[j] += weight * (fits[with_j] - fits[subset])
+    return shares
+
+
+@dataclass(frozen=True)
+class Drivers:
+    names: tuple[str, ...]
+    r2: Estimate
+    shares: dict[str, Estimate]  # of R², each 0…1, adding up to 1
+
+
+def drivers(
+    data: np.ndarray,
+    names: Sequence[str],
+    resamples: int = 200,
+    level: float = LEVEL,
+    seed: int = 0,
+) -> Drivers | None:
+    """How much of the outcome (the last column) each predictor (the others)
+    explains: Shapley shares of R² as parts of the whole, with percentile bootstrap
+    intervals. None when there are too few rows or nothing varies."""
+    n, columns = data.shape
+    if n < columns + 2:
+        return None
+    predictors, outcome = list(range(columns - 1)), columns - 1
+
+    def fit(rows: np.ndarray) -> tuple[float, np.ndarray] | None:
+        if np.any(rows.std(axis=0) == 0):
+            return None
+        corr = np.corrcoef(rows, rowvar=False)
+        shares = shapley_r2(corr, predictors, outcome)
+        total = float(shares.sum())
+        return (total, shares / total) if total > 0 else None
+
+    found = fit(data)
+    if found is None:
+        return None
+    total, shares = found
+    rng = np.random.default_rng(seed)
+    totals, parts = [], []
+    for _ in range(resamples):
+        again = fit(data[rng.integers(0, n, n)])
+        if again is not None:
+            totals.append(again[0])
+            parts.append(again[1])
+    low_q, high_q = (1 - level) / 2 * 100, (1 + level) / 2 * 100
+    spread = np.array(parts) if parts else shares[None, :]
+    lows, highs = np.percentile(spread, [low_q, high_q], axis=0)
+    r2_low, r2_high = np.percentile(totals or [total], [low_q, high_q])
+    return Drivers(
+        names=tuple(names[:-1]),
+        r2=Estimate(total, float(r2_low), float(r2_high), n),
+        shares={
+            name: Estimate(float(shares[i]), float(lows[i]), float(highs[i]), n)
+            for i, name in enumerate(names[:-1])
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Fit:
+    """An ordinary least-squares fit with standardised coefficients."""
+
+    names: tuple[str, ...]
+    coefficients: dict[str, Estimate]  # in standard deviations of the outcome per SD
+    r2: float
+    n: int
+
+
+def standardised_ols(data: np.ndarray, names: Sequence[str], level: float = LEVEL) -> Fit | None:
+    """The outcome (last column) on the predictors, all standardised, with t-intervals
+    from the classical standard errors. None when too few rows or nothing varies."""
+    n, columns = data.shape
+    k = columns - 1
+    if n < k + 3:
+        return None
+    sd = data.std(axis=0, ddof=1)
+    if np.any(sd == 0):
+        return None
+    z = (data - data.mean(axis=0)) / sd
+    x = np.column_stack([np.ones(n), z[:, :k]])
+    y = z[:, k]
+    beta, *_ = np.linalg.lstsq(x, y, rcond=None)
+    residuals = y - x @ beta
+    dof = n - k - 1
+    sigma2 = float(residuals @ residuals) / dof
+    covariance = sigma2 * np.linalg.pinv(x.T @ x)
+    half = _t(dof, level) * np.sqrt(np.diag(covariance))
+    r2 = 1 - float(residuals @ residuals) / float(y @ y)
+    return Fit(
+        names=tuple(names[:k]),
+        coefficients={
+            name: Estimate(
+                float(beta[i + 1]),
+                float(beta[i + 1] - half[i + 1]),
+                float(beta[i + 1] + half[i + 1]),
+                n,
+            )
+            for i, name in enumerate(names[:k])
+        },
+        r2=r2,
+        n=n,
+    )
+
+
+def mean_difference(
+    a: tuple[int, float, float], b: tuple[int, float, float], level: float = LEVEL
+) -> Estimate | None:
+    """Mean of a minus mean of b, each given as (n, sum, sum of squares), with
+    Welch's interval (no equal variances assumed)."""
+    (n1, s1, q1), (n2, s2, q2) = a, b
+    if n1 < 2 or n2 < 2:
+        return None
+    m1, m2 = s1 / n1, s2 / n2
+    v1 = max(0.0, (q1 - s1 * s1 / n1) / (n1 - 1)) / n1
+    v2 = max(0.0, (q2 - s2 * s2 / n2) / (n2 - 1)) / n2
+    if v1 + v2 == 0:
+        return Estimate(m1 - m2, m1 - m2, m1 - m2, n1 + n2)
+    dof = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
+    half = float(stats.t.ppf((1 + level) / 2, dof)) * math.sqrt(v1 + v2)
+    return Estimate(m1 - m2, m1 - m2 - half, m1 - m2 + half, n1 + n2)

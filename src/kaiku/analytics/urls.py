@@ -5,4 +5,5 @@ from kaiku.analytics import views
 app_name = "analytics"
 urlpatterns = [
     path("journeys/<int:journey_id>/", views.journey_map, name="journey_map"),
+    path("journeys/<int:journey_id>/drivers/", views.journey_drivers, name="journey_drivers"),
 ]

@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
 
-from kaiku.analytics import selectors, services
+from kaiku.analytics import drivers, selectors, services
 from kaiku.analytics.forms import MapFilterForm
 from kaiku.journeys.models import Layer
+from kaiku.journeys.selectors import journey as get_journey
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import actor_of, requires
 
@@ -39,3 +40,37 @@ def journey_map(request: HttpRequest, journey_id: int) -> HttpResponse:
     ]
     grid = [row for row in grid if any(row[2])]
     return render(request, "analytics/journey_map.html", {"map": found, "form": form, "grid": grid})
+
+
+@requires(Role.VIEWER, write=False)
+def journey_drivers(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """What drives the outcome, and peak-end, for one journey."""
+    organisation = actor_of(request).organisation
+    form = MapFilterForm(organisation, request.GET or None)
+    catch_up()
+    filters = form.filters()
+    language = (get_language() or "fi")[:2]
+    panel = drivers.journey_drivers(organisation, journey_id, filters, language=language)
+    peak_end = drivers.peak_end(organisation, journey_id, filters)
+    journey = get_journey(organisation, journey_id)
+    return render(
+        request,
+        "analytics/drivers.html",
+        {
+            "journey": journey,
+            "form": form,
+            "panel": panel,
+            "peak_end": peak_end,
+            "sample": drivers.SAMPLE,
+            "strongest": _strongest(peak_end),
+        },
+    )
+
+
+def _strongest(panel: drivers.PeakEndPanel) -> str | None:
+    """The moment that matters most in this data: the largest standardised
+    coefficient whose interval stays above zero."""
+    if panel.fit is None:
+        return None
+    clear = [(e.value, name) for name, e in panel.fit.coefficients.items() if e.low > 0]
+    return max(clear)[1] if clear else None

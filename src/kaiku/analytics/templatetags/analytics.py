@@ -7,9 +7,25 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from django.utils.translation import gettext_lazy as _
+
 from kaiku.surveys.models import Emotion
 
 register = template.Library()
+
+OUTCOMES = {
+    "overall": _("overall satisfaction"),
+    "nps": _("likelihood to recommend (NPS)"),
+    "csat": _("satisfaction (CSAT)"),
+}
+PREDICTORS = {
+    "effectiveness": _("Effectiveness"),
+    "ease": _("Ease"),
+    "valence": _("Emotion"),
+    "peak": _("The peak (most intense moment)"),
+    "end": _("The end"),
+    "mean": _("The average of the journey"),
+}
 
 # Five bands of a diverging scale read the same by people with the common colour
 # vision differences (ColorBrewer PuOr); the band's name is also written out.
@@ -38,6 +54,16 @@ def signed(value: float | str | None, digits: int = 2) -> str:
     if not isinstance(value, int | float):
         return "–"
     return f"{value:+.{digits}f}".replace("-", "−")
+
+
+@register.filter
+def outcome_name(key: str) -> str:
+    return str(OUTCOMES.get(key, key))
+
+
+@register.filter
+def predictor_name(key: str) -> str:
+    return str(PREDICTORS.get(key, key))
 
 
 @register.filter
