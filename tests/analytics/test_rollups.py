@@ -78,7 +78,7 @@ def _rolled_up(organisation: Any, survey: Any) -> dict[int, dict[str, float]]:
     cells = TouchpointDay.objects.filter(
         organisation_id=organisation.pk, journey_id=survey.journey_id
     )
-    found = selectors._sums_by(cells, "touchpoint_id", selectors.TOUCHPOINT_SUMS)
+    found = selectors.sums_by(cells, "touchpoint_id", selectors.TOUCHPOINT_SUMS)
     return {k: v for k, v in found.items() if v["responses"]}
 
 

@@ -115,3 +115,35 @@ def test_mean_difference_is_welchs_interval():
     reference = scipy_stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
     assert found.value == pytest.approx(a.mean() - b.mean())
     assert (found.low, found.high) == pytest.approx((reference.low, reference.high))
+
+
+def test_compare_means_is_welchs_t_test_with_cohens_d():
+    rng = np.random.default_rng(9)
+    a, b = rng.normal(0.3, 1.0, 60), rng.normal(0.0, 1.2, 80)
+    found = stats.compare_means((60, a.sum(), (a**2).sum()), (80, b.sum(), (b**2).sum()))
+    reference = scipy_stats.ttest_ind(a, b, equal_var=False)
+    pooled = np.sqrt((59 * a.var(ddof=1) + 79 * b.var(ddof=1)) / 138)
+    assert found.p_value == pytest.approx(reference.pvalue)
+    assert found.effect == pytest.approx((a.mean() - b.mean()) / pooled)
+
+
+def test_compare_shares_p_is_the_chi_square_test_and_the_interval_is_newcombes():
+    found = stats.compare_shares(45, 100, 30, 100)
+    table = np.array([[45, 55], [30, 70]])
+    chi2 = scipy_stats.chi2_contingency(table, correction=False)
+    assert found.p_value == pytest.approx(chi2.pvalue)
+    assert found.difference.value == pytest.approx(0.15)
+    # Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 against 48/80,
+    # method 10 (score interval): 0.0524 to 0.3339.
+    example = stats.compare_shares(56, 70, 48, 80).difference
+    assert (example.value, example.low, example.high) == pytest.approx(
+        (0.2, 0.0524, 0.3339), abs=1e-4
+    )
+
+
+def test_compare_nps_treats_answers_as_plus_one_zero_minus_one():
+    a = np.array([1] * 50 + [0] * 30 + [-1] * 20)
+    b = np.array([1] * 30 + [0] * 40 + [-1] * 30)
+    found = stats.compare_nps((50, 20, 100), (30, 30, 100))
+    assert found.difference.value == pytest.approx(30.0)
+    assert found.p_value == pytest.approx(scipy_stats.ttest_ind(a, b, equal_var=False).pvalue)

@@ -146,3 +146,66 @@ def test_the_api_gives_drivers_and_peak_end():
     peak_end = client.get(f"/api/v1/journeys/{survey.journey_id}/peak-end").json()
     assert peak_end["from_curves"] == 20
     assert set(peak_end["effects"]) == {"peak", "end", "mean"}
+
+
+def test_pain_points_rank_the_touchpoint_that_hurts_most_first(
+    django_capture_on_commit_callbacks: Any,
+):
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    hurts, fine = survey.touchpoints.order_by("pk")[:2]
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(10):
+            submit(
+                survey,
+                {"nps": 1, "what_happened": "Jonotin tunnin ja henkilökunta oli töykeää."},
+                touchpoint_id=hurts.pk,
+            )
+            submit(
+                survey,
+                {"nps": 4 if i < 2 else 9, "what_happened": "Vähän hidasta." if i < 2 else ""},
+                touchpoint_id=fine.pk,
+            )
+    client = _client_for(organisation)
+    page = client.get(reverse("analytics:journey_pain_points", args=[survey.journey_id]))
+    ranked = page.context["found"].points
+    assert ranked[0].touchpoint.pk == hurts.pk
+    assert ranked[0].negative == 10
+    assert {t.key for t in ranked[0].themes} >= {"waiting_time", "staff_attitude"}
+    assert "Odotusaika" in page.content.decode()
+
+
+def test_compare_finds_that_a_touchpoint_got_worse_and_warns_on_small_n():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    touchpoint = survey.touchpoints.order_by("pk").first()
+    now = timezone.now()
+    for i in range(40):
+        submit(
+            survey,
+            {"nps": 2 if i % 4 else 9, "feeling": [{"emotion": "anger", "intensity": 3}]},
+            touchpoint_id=touchpoint.pk,
+            experienced_at=now - timedelta(days=3),
+        )
+        submit(
+            survey,
+            {"nps": 9, "feeling": [{"emotion": "joy", "intensity": 2}]},
+            touchpoint_id=touchpoint.pk,
+            experienced_at=now - timedelta(days=40),
+        )
+    page = _client_for(organisation).get(
+        reverse("analytics:journey_compare", args=[survey.journey_id])
+    )
+    assert page.status_code == 200
+    rows = page.context["rows"]
+    total = rows[0]
+    assert (total.n_a, total.n_b) == (40, 40)
+    assert total.valence.difference.value < 0 and total.valence.p_value < 0.001
+    assert total.nps.difference.value == pytest.approx((10 - 30) / 40 * 100 - 100)
+    assert not total.small
+    other = next(r for r in rows[1:] if r.touchpoint.pk != touchpoint.pk)
+    assert not other.enough

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from kaiku.analytics import drivers, selectors, stats
+from kaiku.analytics import drivers, pain_points, selectors, stats
 from kaiku.analytics.views import catch_up
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import OrgAccess, actor_of
@@ -132,5 +132,34 @@ def journey_peak_end(request: HttpRequest, journey_id: int, filters: Query[MapFi
         "moments": [
             {"name": m.name, "negative_peaks": m.negative_peaks, "negative_ends": m.negative_ends}
             for m in panel.moments
+        ],
+    }
+
+
+@router.get("/journeys/{journey_id}/pain-points", auth=OrgAccess(Role.VIEWER, write=False))
+def journey_pain_points(request: HttpRequest, journey_id: int, filters: Query[MapFilter]) -> Any:
+    """Touchpoints ranked by impact: negative responses × their mean negativity ×
+    emotion's share of what drives the outcome, with the negative themes behind them."""
+    chosen = _filters(filters)
+    catch_up()
+    found = pain_points.pain_points(
+        actor_of(request).organisation, journey_id, chosen, request.GET.get("lang", "fi")
+    )
+    return {
+        "outcome": found.outcome,
+        "emotion_weight": round(found.weight, 4),
+        "pain_points": [
+            {
+                "touchpoint": {"id": p.touchpoint.pk, "name": p.touchpoint.name},
+                "stage": {"id": p.stage.pk, "name": p.stage.name},
+                "responses": p.responses,
+                "negative": p.negative,
+                "negativity": round(p.negativity, 4),
+                "impact": round(p.impact, 4),
+                "themes": [
+                    {"theme": t.key, "name": t.name, "negative": t.negative} for t in p.themes
+                ],
+            }
+            for p in found.points
         ],
     }

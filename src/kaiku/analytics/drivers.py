@@ -32,7 +32,7 @@ SCALES = {"overall": (1, 5), "csat": (1, 5), "nps": (0, 10)}
 THEME_MIN_N = 10
 
 
-def _facts(
+def facts_of(
     organisation: Organisation, journey: Journey, filters: Filters
 ) -> QuerySet[ResponseFact]:
     return ResponseFact.objects.filter(
@@ -41,7 +41,7 @@ def _facts(
 
 
 def outcome_of(organisation: Organisation, journey: Journey, filters: Filters) -> str | None:
-    counts = _facts(organisation, journey, filters).aggregate(
+    counts = facts_of(organisation, journey, filters).aggregate(
         **{name: Count(name) for name in OUTCOMES}
     )
     present = [name for name in OUTCOMES if counts[name]]
@@ -75,7 +75,7 @@ def journey_drivers(
     if outcome is None:
         return DriverPanel(outcome=None, drivers=None)
     columns = [*PREDICTORS, outcome]
-    complete = _facts(organisation, journey, filters).filter(
+    complete = facts_of(organisation, journey, filters).filter(
         **{f"{c}__isnull": False for c in columns}
     )
     rows = list(complete.order_by("-day", "-response_id").values_list(*columns)[:SAMPLE])
@@ -91,7 +91,7 @@ def _theme_drivers(
     organisation: Organisation, journey: Journey, filters: Filters, outcome: str, language: str
 ) -> list[ThemeDriver]:
     """Each theme's mean outcome against the other responses', with Welch's interval."""
-    scored = _facts(organisation, journey, filters).filter(**{f"{outcome}__isnull": False})
+    scored = facts_of(organisation, journey, filters).filter(**{f"{outcome}__isnull": False})
     total = scored.aggregate(n=Count("pk"), s=Sum(outcome), q=Sum(F(outcome) * F(outcome)))
     if not total["n"]:
         return []
@@ -205,7 +205,7 @@ def _curve_paths(
     organisation: Organisation, journey: Journey, filters: Filters, outcome: str
 ) -> list[_Path]:
     latest = (
-        _facts(organisation, journey, filters)
+        facts_of(organisation, journey, filters)
         .filter(
             Exists(ResponseCurve.objects.filter(fact_id=OuterRef("pk"))),
             **{f"{outcome}__isnull": False},
@@ -235,7 +235,7 @@ def _linked_paths(
     response's valence in the order the experiences happened; the outcome is the
     last response's."""
     linked = (
-        _facts(organisation, journey, filters)
+        facts_of(organisation, journey, filters)
         .exclude(respondent_id=0)
         .values("respondent_id")
         .annotate(n=Count("pk", filter=Q(valence__isnull=False)))
@@ -246,7 +246,7 @@ def _linked_paths(
     names = dict(Touchpoint.objects.filter(stage__journey=journey).values_list("pk", "name"))
     visits: dict[int, list[tuple]] = defaultdict(list)
     for row in (
-        _facts(organisation, journey, filters)
+        facts_of(organisation, journey, filters)
         .filter(respondent_id__in=list(linked), valence__isnull=False)
         .values_list("respondent_id", "day", "response_id", "touchpoint_id", "valence", outcome)
     ):

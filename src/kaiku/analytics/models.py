@@ -132,6 +132,8 @@ class Cell(models.Model):
     valence_sum = models.FloatField(default=0)
     valence_sumsq = models.FloatField(default=0)
     negative = models.IntegerField(default=0)
+    # −(sum of valence over the negative responses): how hard the negatives hurt.
+    negative_weight = models.FloatField(default=0)
 
     class Meta:
         abstract = True

@@ -42,12 +42,17 @@ def _mean_sums(prefix: str, expression: str) -> list[tuple[str, str]]:
 
 
 def _feeling(valence: str, negative: str) -> list[tuple[str, str]]:
-    return [("responses", "COUNT(*)"), *_mean_sums("valence", valence), ("negative", negative)]
+    return [
+        ("responses", "COUNT(*)"),
+        *_mean_sums("valence", valence),
+        ("negative", _count(negative)),
+        ("negative_weight", f"COALESCE(-SUM(CASE WHEN {negative} THEN {valence} END), 0)"),
+    ]
 
 
 def _touchpoint_measures() -> list[tuple[str, str]]:
     measures = [
-        *_feeling("f.valence", _count("f.negative")),
+        *_feeling("f.valence", "f.negative"),
         ("nps_n", "COUNT(f.nps)"),
         ("nps_promoters", _count("f.nps >= 9")),
         ("nps_detractors", _count("f.nps <= 6")),
@@ -90,8 +95,8 @@ def _statements(where: str) -> list[tuple[str, int]]:
     themes = f"{_table(ResponseTheme)} t JOIN {facts} ON f.response_id = t.fact_id"
     curve = f"{_table(ResponseCurve)} c JOIN {facts} ON f.response_id = c.fact_id"
     touchpoint = _touchpoint_measures()
-    theme = _feeling("f.valence", _count("f.negative"))
-    stage = _feeling(f"(c.score * 1.0 / {CURVE_MAX})", _count("c.score < 0"))
+    theme = _feeling("f.valence", "f.negative")
+    stage = _feeling(f"(c.score * 1.0 / {CURVE_MAX})", "c.score < 0")
     return [
         (
             _upsert(

@@ -35,7 +35,14 @@ TOUCHPOINT_SUMS = tuple(
     for f in TouchpointDay._meta.fields
     if f.get_internal_type() in {"IntegerField", "FloatField"} and not f.name.endswith("_id")
 )
-FEELING_SUMS = ("responses", "valence_n", "valence_sum", "valence_sumsq", "negative")
+FEELING_SUMS = (
+    "responses",
+    "valence_n",
+    "valence_sum",
+    "valence_sumsq",
+    "negative",
+    "negative_weight",
+)
 TOP_THEMES = 3
 TREND_WEEKS = 12
 
@@ -188,11 +195,11 @@ def journey_map(
     cells = filters.apply(
         TouchpointDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
     )
-    by_touchpoint = _sums_by(cells, "touchpoint_id", TOUCHPOINT_SUMS)
+    by_touchpoint = sums_by(cells, "touchpoint_id", TOUCHPOINT_SUMS)
     themes = _themes(organisation, journey, filters, language)
     trend = _trend(cells, filters)
     curve_cells = StageDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
-    curve = _sums_by(filters.apply(curve_cells), "stage_id", FEELING_SUMS)
+    curve = sums_by(filters.apply(curve_cells), "stage_id", FEELING_SUMS)
     stages = []
     for stage in journey.active_stages:  # type: ignore[attr-defined]
         rows = []
@@ -221,7 +228,7 @@ def journey_map(
     )
 
 
-def _sums_by(cells: QuerySet, key: str, columns: Iterable[str]) -> dict[int, dict[str, float]]:
+def sums_by(cells: QuerySet, key: str, columns: Iterable[str]) -> dict[int, dict[str, float]]:
     rows = cells.values(key).annotate(**{f"s_{c}": Sum(c) for c in columns})
     return {row[key]: {c: row[f"s_{c}"] or 0 for c in columns} for row in rows.order_by(key)}
 

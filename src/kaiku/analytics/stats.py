@@ -240,3 +240,67 @@ def mean_difference(
     dof = (v1 + v2) ** 2 / (v1 * v1 / (n1 - 1) + v2 * v2 / (n2 - 1))
     half = float(stats.t.ppf((1 + level) / 2, dof)) * math.sqrt(v1 + v2)
     return Estimate(m1 - m2, m1 - m2 - half, m1 - m2 + half, n1 + n2)
+
+
+# Comparing two groups -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    difference: Estimate  # a minus b
+    p_value: float
+    effect: float  # Cohen's d for means, Cohen's h for shares
+
+
+def compare_means(
+    a: tuple[int, float, float], b: tuple[int, float, float], level: float = LEVEL
+) -> Comparison | None:
+    """Welch's t-test on two means given as (n, sum, sum of squares), with Cohen's d
+    (the difference over the pooled standard deviation)."""
+    difference = mean_difference(a, b, level)
+    if difference is None:
+        return None
+    (n1, s1, q1), (n2, s2, q2) = a, b
+    v1 = max(0.0, (q1 - s1 * s1 / n1) / (n1 - 1))
+    v2 = max(0.0, (q2 - s2 * s2 / n2) / (n2 - 1))
+    se = math.sqrt(v1 / n1 + v2 / n2)
+    if se == 0:
+        p = 1.0 if difference.value == 0 else 0.0
+    else:
+        dof = (v1 / n1 + v2 / n2) ** 2 / ((v1 / n1) ** 2 / (n1 - 1) + (v2 / n2) ** 2 / (n2 - 1))
+        p = float(2 * stats.t.sf(abs(difference.value) / se, dof))
+    pooled = math.sqrt(((n1 - 1) * v1 + (n2 - 1) * v2) / (n1 + n2 - 2))
+    return Comparison(difference, p, difference.value / pooled if pooled else 0.0)
+
+
+def compare_shares(
+    hits_a: int, n_a: int, hits_b: int, n_b: int, level: float = LEVEL
+) -> Comparison | None:
+    """Two proportions: the difference with Newcombe's interval (from the two Wilson
+    intervals), the pooled z-test's p, and Cohen's h."""
+    first, second = share_ci(hits_a, n_a, level), share_ci(hits_b, n_b, level)
+    if first is None or second is None:
+        return None
+    d = first.value - second.value
+    low = d - math.sqrt((first.value - first.low) ** 2 + (second.high - second.value) ** 2)
+    high = d + math.sqrt((first.high - first.value) ** 2 + (second.value - second.low) ** 2)
+    pooled = (hits_a + hits_b) / (n_a + n_b)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    p = float(2 * stats.norm.sf(abs(d) / se)) if se else (1.0 if d == 0 else 0.0)
+    h = 2 * math.asin(math.sqrt(first.value)) - 2 * math.asin(math.sqrt(second.value))
+    return Comparison(Estimate(d, low, high, n_a + n_b), p, h)
+
+
+def compare_nps(
+    a: tuple[int, int, int], b: tuple[int, int, int], level: float = LEVEL
+) -> Comparison | None:
+    """Two NPS given as (promoters, detractors, n): each answer scores +1, 0 or −1, so
+    NPS is 100 × a mean and the two are compared as means (Welch)."""
+    (pa, da, na), (pb, db, nb) = a, b
+    found = compare_means((na, pa - da, pa + da), (nb, pb - db, pb + db), level)
+    if found is None:
+        return None
+    e = found.difference
+    return Comparison(
+        Estimate(100 * e.value, 100 * e.low, 100 * e.high, e.n), found.p_value, found.effect
+    )

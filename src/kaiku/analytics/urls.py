@@ -6,4 +6,10 @@ app_name = "analytics"
 urlpatterns = [
     path("journeys/<int:journey_id>/", views.journey_map, name="journey_map"),
     path("journeys/<int:journey_id>/drivers/", views.journey_drivers, name="journey_drivers"),
+    path("journeys/<int:journey_id>/compare/", views.journey_compare, name="journey_compare"),
+    path(
+        "journeys/<int:journey_id>/pain-points/",
+        views.journey_pain_points,
+        name="journey_pain_points",
+    ),
 ]

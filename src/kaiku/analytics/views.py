@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 
-from kaiku.analytics import drivers, selectors, services
+from kaiku.analytics import comparisons, drivers, pain_points, selectors, services
 from kaiku.analytics.forms import MapFilterForm
 from kaiku.journeys.models import Layer
 from kaiku.journeys.selectors import journey as get_journey
@@ -74,3 +77,56 @@ def _strongest(panel: drivers.PeakEndPanel) -> str | None:
         return None
     clear = [(e.value, name) for name, e in panel.fit.coefficients.items() if e.low > 0]
     return max(clear)[1] if clear else None
+
+
+@requires(Role.VIEWER, write=False)
+def journey_pain_points(request: HttpRequest, journey_id: int) -> HttpResponse:
+    organisation = actor_of(request).organisation
+    form = MapFilterForm(organisation, request.GET or None)
+    catch_up()
+    found = pain_points.pain_points(
+        organisation, journey_id, form.filters(), language=(get_language() or "fi")[:2]
+    )
+    return render(
+        request,
+        "analytics/pain_points.html",
+        {"journey": get_journey(organisation, journey_id), "form": form, "found": found},
+    )
+
+
+COMPARE_DAYS = 30
+
+
+@requires(Role.VIEWER, write=False)
+def journey_compare(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """Two slices side by side; without a choice, the last 30 days against the 30
+    before them."""
+    organisation = actor_of(request).organisation
+    data: QueryDict = request.GET
+    if not data:
+        today = timezone.localdate()
+        data = QueryDict(mutable=True)
+        data.update(
+            {
+                "a-start": (today - timedelta(days=COMPARE_DAYS - 1)).isoformat(),
+                "a-end": today.isoformat(),
+                "b-start": (today - timedelta(days=2 * COMPARE_DAYS - 1)).isoformat(),
+                "b-end": (today - timedelta(days=COMPARE_DAYS)).isoformat(),
+            }
+        )
+    form_a = MapFilterForm(organisation, data, prefix="a")
+    form_b = MapFilterForm(organisation, data, prefix="b")
+    catch_up()
+    rows = comparisons.compare(organisation, journey_id, form_a.filters(), form_b.filters())
+    return render(
+        request,
+        "analytics/compare.html",
+        {
+            "journey": get_journey(organisation, journey_id),
+            "form_a": form_a,
+            "form_b": form_b,
+            "rows": rows,
+            "small_n": comparisons.SMALL_N,
+            "min_n": selectors.minimum_n(),
+        },
+    )

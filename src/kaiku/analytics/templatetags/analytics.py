@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
-
 from django.utils.translation import gettext_lazy as _
 
 from kaiku.surveys.models import Emotion
