@@ -209,3 +209,58 @@ def test_compare_finds_that_a_touchpoint_got_worse_and_warns_on_small_n():
     assert not total.small
     other = next(r for r in rows[1:] if r.touchpoint.pk != touchpoint.pk)
     assert not other.enough
+
+
+def test_exports_carry_the_analysis_neutralise_formulas_and_leave_out_staff(
+    django_capture_on_commit_callbacks: Any,
+):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from kaiku.audit.models import AuditEntry
+
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    touchpoint = survey.touchpoints.order_by("pk").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(
+            survey,
+            {"nps": 2, "what_happened": "=HYPERLINK(1) Jonotin tunnin, soita 040 123 4567"},
+            touchpoint_id=touchpoint.pk,
+        )
+        submit(survey, {"nps": 10}, touchpoint_id=touchpoint.pk)
+    client = _client_for(organisation, Role.ANALYST)
+    url = reverse("analytics:journey_export", args=[survey.journey_id, "csv"])
+    body = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(body)))
+    assert len(table) == 2
+    complaint = next(r for r in table if r["nps"] == "2")
+    assert complaint["comments"].startswith("'=")
+    assert "[PUHELIN]" in complaint["comments"] and "040" not in complaint["comments"]
+    assert "waiting_time" in complaint["themes"] and complaint["negative"] == "True"
+    assert "served_by" not in table[0]
+    xlsx = client.get(reverse("analytics:journey_export", args=[survey.journey_id, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert sheet.max_row == 3 and sheet["A1"].value == "response_id"
+    assert (
+        AuditEntry.objects.filter(organisation=organisation, action="export_responses").count() == 2
+    )
+    viewer = _client_for(organisation, Role.VIEWER)
+    assert viewer.get(url).status_code == 403
+
+
+def test_the_api_exports_csv_for_a_write_key_only():
+    from tests.factories import make_api_key
+
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    submit(survey, {"nps": 7})
+    _key, write = make_api_key(organisation, scope="write")
+    _key, read = make_api_key(organisation, scope="read")
+    url = f"/api/v1/journeys/{survey.journey_id}/export"
+    found = Client(headers={"Authorization": f"Bearer {write}"}).get(url)
+    assert found.status_code == 200
+    assert b"".join(found.streaming_content).decode("utf-8-sig").count("\n") == 2
+    assert Client(headers={"Authorization": f"Bearer {read}"}).get(url).status_code == 403

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from kaiku.analytics import drivers, pain_points, selectors, stats
+from kaiku.analytics import drivers, pain_points, selectors, stats, views
 from kaiku.analytics.views import catch_up
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import OrgAccess, actor_of
@@ -163,3 +163,15 @@ def journey_pain_points(request: HttpRequest, journey_id: int, filters: Query[Ma
             for p in found.points
         ],
     }
+
+
+@router.get("/journeys/{journey_id}/export", auth=OrgAccess(Role.ANALYST, write=False))
+def journey_export(
+    request: HttpRequest, journey_id: int, filters: Query[MapFilter], format: str = "csv"
+) -> Any:
+    """The journey's responses with their analysis as CSV (default) or XLSX; the same
+    file as the web export, and recorded in the audit log."""
+    if format not in ("csv", "xlsx"):
+        raise ValidationError({"format": ["Choose csv or xlsx."]})
+    _filters(filters)
+    return views.journey_export_for(actor_of(request), journey_id, request.GET, format)

@@ -8,6 +8,11 @@ urlpatterns = [
     path("journeys/<int:journey_id>/drivers/", views.journey_drivers, name="journey_drivers"),
     path("journeys/<int:journey_id>/compare/", views.journey_compare, name="journey_compare"),
     path(
+        "journeys/<int:journey_id>/export.<str:fmt>",
+        views.journey_export,
+        name="journey_export",
+    ),
+    path(
         "journeys/<int:journey_id>/pain-points/",
         views.journey_pain_points,
         name="journey_pain_points",

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import tempfile
 from datetime import timedelta
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    QueryDict,
+    StreamingHttpResponse,
+)
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import get_language
 
-from kaiku.analytics import comparisons, drivers, pain_points, selectors, services
+from kaiku.analytics import comparisons, drivers, exports, pain_points, selectors, services
 from kaiku.analytics.forms import MapFilterForm
+from kaiku.audit.services import record
 from kaiku.journeys.models import Layer
 from kaiku.journeys.selectors import journey as get_journey
+from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import actor_of, requires
 
@@ -129,4 +141,41 @@ def journey_compare(request: HttpRequest, journey_id: int) -> HttpResponse:
             "small_n": comparisons.SMALL_N,
             "min_n": selectors.minimum_n(),
         },
+    )
+
+
+@requires(Role.ANALYST, write=False)
+def journey_export(request: HttpRequest, journey_id: int, fmt: str) -> HttpResponseBase:
+    """The journey's responses with their analysis, filtered like the map."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    return journey_export_for(actor_of(request), journey_id, request.GET, fmt)
+
+
+def journey_export_for(
+    actor: Actor, journey_id: int, query: QueryDict, fmt: str
+) -> HttpResponseBase:
+    journey = get_journey(actor.organisation, journey_id)
+    form = MapFilterForm(actor.organisation, query or None)
+    catch_up()
+    table = exports.rows(actor.organisation, journey, form.filters())
+    record(
+        actor=actor, action="export_responses", obj=journey, after={"format": fmt, **query.dict()}
+    )
+    name = f"kaiku-{slugify(journey.name)}-{timezone.localdate().isoformat()}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            exports.csv_chunks(table), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    # Spills to disk past 8 MB; FileResponse closes it when sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    exports.write_xlsx(table, spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{name}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
