@@ -232,7 +232,7 @@ def test_exports_carry_the_analysis_neutralise_formulas_and_leave_out_staff(
         )
         submit(survey, {"nps": 10}, touchpoint_id=touchpoint.pk)
     client = _client_for(organisation, Role.ANALYST)
-    url = reverse("analytics:journey_export", args=[survey.journey_id, "csv"])
+    url = reverse("analytics:journey_export_csv", args=[survey.journey_id])
     body = b"".join(client.get(url).streaming_content).decode("utf-8-sig")
     table = list(csv.DictReader(io.StringIO(body)))
     assert len(table) == 2
@@ -241,7 +241,7 @@ def test_exports_carry_the_analysis_neutralise_formulas_and_leave_out_staff(
     assert "[PUHELIN]" in complaint["comments"] and "040" not in complaint["comments"]
     assert "waiting_time" in complaint["themes"] and complaint["negative"] == "True"
     assert "served_by" not in table[0]
-    xlsx = client.get(reverse("analytics:journey_export", args=[survey.journey_id, "xlsx"]))
+    xlsx = client.get(reverse("analytics:journey_export_xlsx", args=[survey.journey_id]))
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     assert sheet.max_row == 3 and sheet["A1"].value == "response_id"
     assert (
@@ -264,3 +264,20 @@ def test_the_api_exports_csv_for_a_write_key_only():
     assert found.status_code == 200
     assert b"".join(found.streaming_content).decode("utf-8-sig").count("\n") == 2
     assert Client(headers={"Authorization": f"Bearer {read}"}).get(url).status_code == 403
+
+
+def test_the_map_carries_its_chart_and_loads_plotly_from_the_app():
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    touchpoint = survey.touchpoints.order_by("pk").first()
+    for _ in range(6):
+        submit(
+            survey,
+            {"nps": 9, "feeling": [{"emotion": "joy", "intensity": 2}]},
+            touchpoint_id=touchpoint.pk,
+        )
+    page = _client_for(organisation).get(reverse("analytics:journey_map", args=[survey.journey_id]))
+    html = page.content.decode()
+    assert 'data-chart="map-chart"' in html and 'id="map-chart"' in html
+    assert "/static/vendor/plotly.min.js" in html and "cdn" not in html.lower()
+    assert page.context["chart"]["data"][0]["y"] == [1.0]

@@ -8,9 +8,16 @@ urlpatterns = [
     path("journeys/<int:journey_id>/drivers/", views.journey_drivers, name="journey_drivers"),
     path("journeys/<int:journey_id>/compare/", views.journey_compare, name="journey_compare"),
     path(
-        "journeys/<int:journey_id>/export.<str:fmt>",
+        "journeys/<int:journey_id>/export.csv",
         views.journey_export,
-        name="journey_export",
+        {"fmt": "csv"},
+        name="journey_export_csv",
+    ),
+    path(
+        "journeys/<int:journey_id>/export.xlsx",
+        views.journey_export,
+        {"fmt": "xlsx"},
+        name="journey_export_xlsx",
     ),
     path(
         "journeys/<int:journey_id>/pain-points/",

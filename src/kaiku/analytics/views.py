@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import (
     FileResponse,
-    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
@@ -20,7 +19,15 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
 
-from kaiku.analytics import comparisons, drivers, exports, pain_points, selectors, services
+from kaiku.analytics import (
+    charts,
+    comparisons,
+    drivers,
+    exports,
+    pain_points,
+    selectors,
+    services,
+)
 from kaiku.analytics.forms import MapFilterForm
 from kaiku.audit.services import record
 from kaiku.journeys.models import Layer
@@ -54,7 +61,11 @@ def journey_map(request: HttpRequest, journey_id: int) -> HttpResponse:
         for layer, label in Layer.choices
     ]
     grid = [row for row in grid if any(row[2])]
-    return render(request, "analytics/journey_map.html", {"map": found, "form": form, "grid": grid})
+    return render(
+        request,
+        "analytics/journey_map.html",
+        {"map": found, "form": form, "grid": grid, "chart": charts.map_chart(found)},
+    )
 
 
 @requires(Role.VIEWER, write=False)
@@ -77,6 +88,7 @@ def journey_drivers(request: HttpRequest, journey_id: int) -> HttpResponse:
             "panel": panel,
             "peak_end": peak_end,
             "sample": drivers.SAMPLE,
+            "chart": charts.drivers_chart(panel),
             "strongest": _strongest(peak_end),
         },
     )
@@ -147,8 +159,6 @@ def journey_compare(request: HttpRequest, journey_id: int) -> HttpResponse:
 @requires(Role.ANALYST, write=False)
 def journey_export(request: HttpRequest, journey_id: int, fmt: str) -> HttpResponseBase:
     """The journey's responses with their analysis, filtered like the map."""
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
     return journey_export_for(actor_of(request), journey_id, request.GET, fmt)
 
 

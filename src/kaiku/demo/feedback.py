@@ -220,8 +220,15 @@ def _curve(stages: list[Any], at_stage: int, mood: float, rng: random.Random) ->
     if rng.random() < 0.5:
         return ""
     points = []
-    for stage in stages:
-        base = mood * 2.2 if stage.pk == at_stage else rng.gauss(0.8, 1.0)
+    for i, stage in enumerate(stages):
+        if i == len(stages) - 1:
+            # Planted for the peak-end panel: how the path ended follows the
+            # respondent's overall mood closely, the stages before it less so.
+            base = mood * 2.8 + rng.gauss(0, 0.4)
+        elif stage.pk == at_stage:
+            base = mood * 2.2
+        else:
+            base = rng.gauss(0.8, 1.0)
         points.append(f"{stage.pk}:{max(-3, min(3, round(base)))}")
     return "; ".join(points)
 
