@@ -12,6 +12,7 @@ from kaiku.core.validation import error_details
 from kaiku.invitations.api import router as invitations_router
 from kaiku.journeys.api import router as journeys_router
 from kaiku.organisations.api import router as organisations_router
+from kaiku.responses.api import public_router as responses_public_router
 from kaiku.responses.api import router as responses_router
 from kaiku.responses.services import SurveyNotOpen
 from kaiku.surveys.api import router as surveys_router
@@ -44,6 +45,7 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
     return api.create_response(request, {"detail": "Your role does not allow this."}, status=403)
 
 
+api.add_router("/v1/", responses_public_router)  # first: see its comment
 api.add_router("/v1/", organisations_router)
 api.add_router("/v1/", journeys_router)
 api.add_router("/v1/", surveys_router)

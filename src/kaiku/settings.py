@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "kaiku.core.middleware.CSPMiddleware",
+    "csp.middleware.CSPMiddleware",
     "kaiku.organisations.middleware.ActiveOrganisationMiddleware",
 ]
 

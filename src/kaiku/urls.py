@@ -43,12 +43,15 @@ auth_patterns = [
 ]
 
 urlpatterns = [
+    # Respondents' answers first: URLs are matched in order, and these are most of the
+    # traffic (the other prefixes start differently, so the order changes no match).
+    path("s/", include("kaiku.responses.public_urls")),
+    path("api/", api.urls),
     path("", core_views.home, name="home"),
     path("healthz", core_views.health, name="health"),
     path("no-organisation/", core_views.no_organisation, name="no_organisation"),
     path("accounts/", include(auth_patterns)),
     path("i18n/setlang/", public(set_language), name="set_language"),
-    path("s/", include("kaiku.responses.public_urls")),
     path("k/<str:token>/", kiosk_views.kiosk, name="kiosk"),
     path("i/<str:token>/", invitation_views.invitation, name="invitation"),
     path("o/<str:token>/", invitation_views.opt_out, name="opt_out"),
@@ -60,6 +63,5 @@ urlpatterns = [
     path("analytics/", include("kaiku.analytics.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -10,7 +10,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from kaiku.responses.models import Response
-from tests.factories import make_organisation, make_survey
+from kaiku.surveys.services import QuestionSpec, set_status, update_question
+from tests.factories import make_organisation, make_survey, owner_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -161,3 +162,38 @@ def test_page_is_usable_on_a_phone_and_labelled() -> None:
     assert 'name="viewport"' in html
     assert html.count("<legend") == survey.questions.count()
     assert "<script src=" in html and "cdn" not in html.lower()
+
+
+def test_a_question_made_required_is_asked_of_the_next_answer() -> None:
+    # Submissions are checked against a survey kept per process: an edit must reach it.
+    survey = _survey()
+    client = Client()
+    fields = _open_form(client, survey)
+    assert client.post(f"/s/{survey.public_token}/", {**fields, "q_nps": "8"}).status_code == 302
+    ease = survey.questions.get(key="ease")
+    spec = QuestionSpec(kind="ease", key="ease", text=ease.text, required=True)
+    update_question(actor=owner_actor(survey.organisation), question=ease, spec=spec)
+    page = client.post(f"/s/{survey.public_token}/?lang=en", {**fields, "q_nps": "8"})
+    assert page.status_code == 400 and "This question needs an answer." in page.content.decode()
+    assert Response.objects.count() == 1
+
+
+def test_a_survey_closed_after_an_answer_takes_no_more() -> None:
+    survey = _survey()
+    client = Client()
+    fields = _open_form(client, survey)
+    assert client.post(f"/s/{survey.public_token}/", {**fields, "q_nps": "8"}).status_code == 302
+    set_status(actor=owner_actor(survey.organisation), survey=survey, status="closed")
+    assert client.post(f"/s/{survey.public_token}/", {**fields, "q_nps": "8"}).status_code == 410
+    assert Response.objects.count() == 1
+
+
+def test_the_thanks_page_is_in_the_language_answered_in() -> None:
+    survey = _survey()
+    client = Client()
+    fields = _open_form(client, survey, "?lang=sv")
+    answer = client.post(f"/s/{survey.public_token}/?lang=sv", {**fields, "q_nps": "8"})
+    assert answer["Location"] == f"/s/{survey.public_token}/thanks/?lang=sv"
+    fields = _open_form(client, survey, "?lang=en")
+    answer = client.post(f"/s/{survey.public_token}/?lang=en", {**fields, "q_nps": "8"})
+    assert answer["Location"] == f"/s/{survey.public_token}/thanks/?lang=en"

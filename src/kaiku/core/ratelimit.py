@@ -36,12 +36,13 @@ def hit(scope: str, ident: str, rule: Limit) -> int | None:
     window = now // rule.seconds
     key = f"kaiku:rl:{scope}:{ident}:{window}"
     try:
-        cache.add(key, 0, timeout=rule.seconds + 1)
+        # Most requests find their window's counter: count first and create it only
+        # when missing, one cache call (a Redis round trip) fewer than add-then-count.
         try:
             count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr
-            cache.add(key, 1, timeout=rule.seconds + 1)
-            count = 1
+        except ValueError:  # the window's first request
+            # Another request may create it between the two calls: then count on it.
+            count = 1 if cache.add(key, 1, timeout=rule.seconds + 1) else cache.incr(key)
     except Exception:  # the cache server is down: answers matter more than limits
         logger.warning("Rate limit not applied: the cache is unreachable", exc_info=True)
         return None

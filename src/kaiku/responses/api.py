@@ -29,6 +29,9 @@ from kaiku.surveys import selectors as survey_selectors
 from kaiku.surveys.models import Survey
 
 router = Router(tags=["responses"])
+# Respondents' own submissions, apart so that the API can list them first: URLs are
+# matched in order, and these are most of the API's traffic.
+public_router = Router(tags=["responses"])
 
 
 def _submission(request: HttpRequest, payload: ResponseIn, key: str) -> services.Submission:
@@ -113,7 +116,7 @@ def get_response(request: HttpRequest, response_id: int) -> Any:
     return selectors.response_data(selectors.response(actor_of(request).organisation, response_id))
 
 
-@router.post(
+@public_router.post(
     "/public/surveys/{token}/responses",
     response={201: SubmittedOut, 413: dict[str, str], 429: dict[str, str]},
     auth=None,

@@ -6,15 +6,16 @@ server ignores answers whose condition does not hold.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -85,16 +86,18 @@ class AnswerFlow:
 
     def _post(self, request: HttpRequest) -> HttpResponse | tuple[dict[str, str], str]:
         survey, language = self.survey, self.language
+        # HttpResponseRedirect, not redirect(): that would first try the URL as a view
+        # name to reverse, and fail, on every answer.
         thanks = _thanks_url(survey, language)
         if request.POST.get(HONEYPOT):
-            return redirect(thanks)  # a bot: thank it and store nothing
+            return HttpResponseRedirect(thanks)  # a bot: thank it and store nothing
         stamp = request.POST.get("started", "")
         try:
             _signer.unsign(stamp, max_age=24 * 3600)
         except signing.BadSignature:
             return {}, _("The form expired; please answer again.")
         if time.time() - signing.b62_decode(stamp.split(":")[1]) < settings.KAIKU_MIN_FILL_SECONDS:
-            return redirect(thanks)  # faster than a person can read: a bot
+            return HttpResponseRedirect(thanks)  # faster than a person can read: a bot
         wait = check_public_submission(request, str(survey.pk))
         if wait is not None:
             context = {"survey": survey, "wait": wait, "language": language}
@@ -128,7 +131,7 @@ class AnswerFlow:
                 for m in ms
             ]
             return errors, " ".join(other) or _("Please check the answers marked below.")
-        return redirect(thanks)
+        return HttpResponseRedirect(thanks)
 
 
 def _touchpoint_id(request: HttpRequest, survey: Survey) -> int | None:
@@ -145,7 +148,14 @@ def _contact(request: HttpRequest) -> services.ContactDetails | None:
 
 
 def _thanks_url(survey: Survey, language: str) -> str:
-    url = reverse("respond:thanks", kwargs={"token": survey.public_token})
+    return _thanks_url_under(get_script_prefix(), survey.public_token, language)
+
+
+@functools.lru_cache(maxsize=2048)
+def _thanks_url_under(script_prefix: str, token: str, language: str) -> str:
+    """Kept by what the URL depends on (the URL map is fixed for a process's life):
+    reverse() costs as much as the rest of a redirect, on every answer."""
+    url = reverse("respond:thanks", kwargs={"token": token})
     return f"{url}?{urlencode({'lang': language})}"
 
 

@@ -31,6 +31,9 @@ MAX_METADATA_BYTES = 8_000
 IDEMPOTENCY_KEY_MAX = 200
 # Imports bring past feedback; every live channel needs the survey open.
 LIVE_SOURCES = {Source.WEB, Source.QR, Source.KIOSK, Source.EMAIL, Source.API}
+# Sets made once: `Choices.values` builds a new list each time it is read.
+SOURCES = frozenset(Source.values)
+CHANNELS = frozenset(Channel.values)
 
 
 @dataclass
@@ -115,9 +118,9 @@ def check_submission(submission: Submission) -> Checked:
 
     if submission.source in LIVE_SOURCES and not survey.is_open:
         raise SurveyNotOpen(_("This survey is not open for answers."))
-    if submission.source not in Source.values:
+    if submission.source not in SOURCES:
         add("source", _("Unknown source."))
-    if submission.channel and submission.channel not in Channel.values:
+    if submission.channel and submission.channel not in CHANNELS:
         add("channel", _("Unknown channel %(v)r.") % {"v": submission.channel})
     known = structure(survey)
     touchpoint_ids = known.touchpoint_ids

@@ -129,6 +129,8 @@ def _value_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ..
 
 
 def _params(model: type[models.Model], rows: Sequence[Sequence[Any]]) -> list[Any]:
+    if not rows:  # most responses have no emotions or curve points
+        return []
     return [value for row in adapt_rows(_value_fields(model), rows) for value in row]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,7 +58,18 @@ def public_survey(token: str) -> Survey:
         if len(_public) >= _PUBLIC_KEPT:
             _public.clear()
         _public[token] = cached
-    return Survey.from_db(connection.alias, _SURVEY_FIELDS, copy.deepcopy(cached[1]))
+    return Survey.from_db(connection.alias, _SURVEY_FIELDS, [_copied(v) for v in cached[1]])
+
+
+def _copied(value: Any) -> Any:
+    """A copy that the caller may change without changing the cache. Only JSON fields
+    hold mutable values, and JSON only dicts and lists: copying those alone costs a
+    fraction of `copy.deepcopy`, which also rebuilds the (immutable) date-times."""
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return value
 
 
 @dataclass(frozen=True)
