@@ -153,6 +153,9 @@ def main() -> None:
     for label, params in (("whole year", {}), ("last 90 days", last_90)):
         p50, p95 = timed(lambda p=params: client.get(url, p), options.rounds)
         print(f"map page (HTML), {label}: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    for page in ("drivers", "pain-points"):
+        p50, p95 = timed(lambda p=page: client.get(f"{url}{p}/"), options.rounds)
+        print(f"{page} page (HTML), whole year: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
 
     filters = selectors.Filters()
     p50, p95 = timed(

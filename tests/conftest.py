@@ -69,3 +69,13 @@ def _english_messages() -> Iterator[None]:
     # Assertions read service messages in English; requests still pick their language.
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (rate-limit counters, remembered quotes):
+    ids are reused between tests, so a remembered value could belong to another's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -2,9 +2,9 @@
 ease and emotion; and the themes people wrote about), and peak-end (whether the
 most intense moment and the last one weigh more than the average).
 
-Both work on response facts. Drivers and peak-end take the latest SAMPLE complete
-responses of the period, so that a page stays fast on millions of responses; the
-n used is always shown.
+Both work on response facts. Drivers take the latest SAMPLE complete responses of
+the period and peak-end the latest PATHS respondent journeys, so that a page stays
+fast on millions of responses; the n used is always shown.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from kaiku.analytics import stats
-from kaiku.analytics.models import ResponseCurve, ResponseFact, ResponseTheme
+from kaiku.analytics.models import ResponseCurve, ResponseFact, ThemeDay, TouchpointDay
 from kaiku.analytics.selectors import Filters
 from kaiku.journeys.models import Journey, Stage, Touchpoint
 from kaiku.journeys.selectors import journey as get_journey
@@ -24,6 +24,8 @@ from kaiku.organisations.models import Organisation
 from kaiku.textanalysis import engine
 
 SAMPLE = 5_000
+# Peak-end reads every point of every path; fewer paths keep the page as quick.
+PATHS = 2_000
 PREDICTORS = ("effectiveness", "ease", "valence")
 # The outcome a journey's drivers explain: the first of these its responses have.
 OUTCOMES = ("overall", "nps", "csat")
@@ -40,9 +42,15 @@ def facts_of(
     )
 
 
+def _cells(organisation: Organisation, journey: Journey, filters: Filters) -> QuerySet:
+    return filters.apply(
+        TouchpointDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
+    )
+
+
 def outcome_of(organisation: Organisation, journey: Journey, filters: Filters) -> str | None:
-    counts = facts_of(organisation, journey, filters).aggregate(
-        **{name: Count(name) for name in OUTCOMES}
+    counts = _cells(organisation, journey, filters).aggregate(
+        **{name: Sum(f"{name}_n") for name in OUTCOMES}
     )
     present = [name for name in OUTCOMES if counts[name]]
     return present[0] if present else None
@@ -90,19 +98,21 @@ def journey_drivers(
 def _theme_drivers(
     organisation: Organisation, journey: Journey, filters: Filters, outcome: str, language: str
 ) -> list[ThemeDriver]:
-    """Each theme's mean outcome against the other responses', with Welch's interval."""
-    scored = facts_of(organisation, journey, filters).filter(**{f"{outcome}__isnull": False})
-    total = scored.aggregate(n=Count("pk"), s=Sum(outcome), q=Sum(F(outcome) * F(outcome)))
+    """Each theme's mean outcome against the other responses', with Welch's interval,
+    from the rollups."""
+    columns = {"n": f"{outcome}_n", "s": f"{outcome}_sum", "q": f"{outcome}_sumsq"}
+    total = _cells(organisation, journey, filters).aggregate(
+        **{k: Sum(c) for k, c in columns.items()}
+    )
     if not total["n"]:
         return []
     by_theme = (
-        ResponseTheme.objects.filter(fact__in=scored)
-        .values("theme")
-        .annotate(
-            n=Count("fact_id"),
-            s=Sum(f"fact__{outcome}"),
-            q=Sum(F(f"fact__{outcome}") * F(f"fact__{outcome}")),
+        filters.apply(
+            ThemeDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
         )
+        .values("theme")
+        .annotate(**{k: Sum(c) for k, c in columns.items()})
+        .order_by("theme")
     )
     taxonomy = engine.taxonomy_for(organisation.pk)
     found = []
@@ -154,13 +164,15 @@ class _Path:
     outcome: float  # 0…1
 
 
-def peak_end(organisation: Organisation, journey_id: int, filters: Filters) -> PeakEndPanel:
+def peak_end(
+    organisation: Organisation, journey_id: int, filters: Filters, outcome: str | None = None
+) -> PeakEndPanel:
     """Per respondent journey — one journey-curve answer, or one respondent's responses
     at several touchpoints — the peak (the most intense moment; the later one on a
     tie), the end and the mean; overall satisfaction (or NPS, or CSAT, scaled to
     0…1) regressed on them, standardised."""
     journey = get_journey(organisation, journey_id)
-    outcome = outcome_of(organisation, journey, filters)
+    outcome = outcome or outcome_of(organisation, journey, filters)
     if outcome is None:
         return PeakEndPanel(0, 0, 0, None, None, None)
     curves = _curve_paths(organisation, journey, filters, outcome)
@@ -204,27 +216,33 @@ def _scaled(value: float, outcome: str) -> float:
 def _curve_paths(
     organisation: Organisation, journey: Journey, filters: Filters, outcome: str
 ) -> list[_Path]:
-    latest = (
-        facts_of(organisation, journey, filters)
-        .filter(
-            Exists(ResponseCurve.objects.filter(fact_id=OuterRef("pk"))),
-            **{f"{outcome}__isnull": False},
-        )
-        .order_by("-day", "-response_id")
-        .values_list("response_id", outcome)[:SAMPLE]
-    )
-    scores = dict(latest)
+    """The latest SAMPLE journey-curve answers, read in one pass newest first."""
     stages = {s.pk: (s.position or 0, s.name) for s in Stage.objects.filter(journey=journey)}
-    points: dict[int, list[tuple[int, str, float]]] = defaultdict(list)
-    for response_id, stage_id, score in ResponseCurve.objects.filter(
-        fact_id__in=list(scores)
-    ).values_list("fact_id", "stage_id", "score"):
+    fact = "fact__"
+    points = (
+        ResponseCurve.objects.filter(
+            **{f"{fact}organisation_id": organisation.pk, f"{fact}journey_id": journey.pk},
+            **{f"{fact}{outcome}__isnull": False},
+            **filters.lookups(fact),
+        )
+        .order_by(f"-{fact}day", "-fact_id")
+        .values_list("fact_id", "stage_id", "score", f"{fact}{outcome}")
+    )
+    limit = PATHS * max(1, len(stages))
+    rows = list(points[:limit])
+    if len(rows) == limit:
+        cut = rows[-1][0]  # the limit may have cut this answer's points short
+        rows = [row for row in rows if row[0] != cut]
+    found: dict[int, list[tuple[int, str, float]]] = defaultdict(list)
+    scores: dict[int, float] = {}
+    for response_id, stage_id, score, value in rows:
         position, name = stages.get(stage_id, (0, ""))
-        points[response_id].append((position, name, score / 3))
+        found[response_id].append((position, name, score / 3))
+        scores[response_id] = value
     return [
-        _Path([(name, value) for _, name, value in sorted(found)], _scaled(scores[rid], outcome))
-        for rid, found in points.items()
-        if len(found) >= 2
+        _Path([(name, v) for _, name, v in sorted(path)], _scaled(scores[rid], outcome))
+        for rid, path in found.items()
+        if len(path) >= 2
     ]
 
 
@@ -241,7 +259,7 @@ def _linked_paths(
         .annotate(n=Count("pk", filter=Q(valence__isnull=False)))
         .filter(n__gte=2)
         .order_by("-respondent_id")
-        .values_list("respondent_id", flat=True)[:SAMPLE]
+        .values_list("respondent_id", flat=True)[:PATHS]
     )
     names = dict(Touchpoint.objects.filter(stage__journey=journey).values_list("pk", "name"))
     visits: dict[int, list[tuple]] = defaultdict(list)

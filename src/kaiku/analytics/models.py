@@ -82,6 +82,12 @@ class ResponseFact(models.Model):
             models.Index(fields=["organisation", "journey_id", "day"]),
             # The map's example quotes: a touchpoint's latest comments first.
             models.Index(fields=["touchpoint_id", "day"]),
+            # Peak-end's respondents who answered more than once; most are anonymous.
+            models.Index(
+                fields=["journey_id", "respondent_id"],
+                condition=~models.Q(respondent_id=0),
+                name="fact_known_respondent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -145,6 +151,8 @@ class Cell(models.Model):
 class TouchpointDay(Cell):
     touchpoint_id = models.IntegerField()  # 0: the response named no touchpoint
     nps_n = models.IntegerField(default=0)
+    nps_sum = models.FloatField(default=0)
+    nps_sumsq = models.FloatField(default=0)
     nps_promoters = models.IntegerField(default=0)
     nps_detractors = models.IntegerField(default=0)
     csat_n = models.IntegerField(default=0)
@@ -179,8 +187,20 @@ class TouchpointDay(Cell):
 
 
 class ThemeDay(Cell):
+    """Responses whose comments are about a theme; with the outcome scores, so that
+    theme drivers need no pass over the facts."""
+
     touchpoint_id = models.IntegerField()
     theme = models.CharField(max_length=64)
+    nps_n = models.IntegerField(default=0)
+    nps_sum = models.FloatField(default=0)
+    nps_sumsq = models.FloatField(default=0)
+    csat_n = models.IntegerField(default=0)
+    csat_sum = models.FloatField(default=0)
+    csat_sumsq = models.FloatField(default=0)
+    overall_n = models.IntegerField(default=0)
+    overall_sum = models.FloatField(default=0)
+    overall_sumsq = models.FloatField(default=0)
 
     class Meta:
         constraints = [

@@ -53,7 +53,7 @@ def _feeling(valence: str, negative: str) -> list[tuple[str, str]]:
 def _touchpoint_measures() -> list[tuple[str, str]]:
     measures = [
         *_feeling("f.valence", "f.negative"),
-        ("nps_n", "COUNT(f.nps)"),
+        *_mean_sums("nps", "f.nps"),
         ("nps_promoters", _count("f.nps >= 9")),
         ("nps_detractors", _count("f.nps <= 6")),
     ]
@@ -96,6 +96,8 @@ def _statements(where: str) -> list[tuple[str, int]]:
     curve = f"{_table(ResponseCurve)} c JOIN {facts} ON f.response_id = c.fact_id"
     touchpoint = _touchpoint_measures()
     theme = _feeling("f.valence", "f.negative")
+    for score in ("nps", "csat", "overall"):
+        theme += _mean_sums(score, f"f.{score}")
     stage = _feeling(f"(c.score * 1.0 / {CURVE_MAX})", "c.score < 0")
     return [
         (

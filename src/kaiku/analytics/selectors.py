@@ -8,12 +8,14 @@ the two together).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import QuerySet, Sum
 
 from kaiku.analytics import stats
@@ -45,6 +47,7 @@ FEELING_SUMS = (
 )
 TOP_THEMES = 3
 TREND_WEEKS = 12
+QUOTES_SECONDS = 300
 
 
 def minimum_n() -> int:
@@ -277,8 +280,24 @@ def _themes(
 def _add_quotes(
     organisation: Organisation, touchpoint_id: int, themes: list[Theme], filters: Filters
 ) -> None:
-    """The latest comment for each theme, as redacted by the analysis."""
+    """The latest comment for each theme, as redacted by the analysis. Examples are
+    remembered for QUOTES_SECONDS: they illustrate, and finding them costs more than
+    all the figures on the map together; the figures themselves are always live."""
     keys = [t.key for t in themes]
+    chosen = hashlib.sha256(repr((filters, keys)).encode()).hexdigest()[:16]
+    cache_key = f"kaiku:quotes:{organisation.pk}:{touchpoint_id}:{chosen}"
+    quotes = cache.get(cache_key)
+    if quotes is None:
+        quotes = _latest_quotes(organisation, touchpoint_id, keys, filters)
+        cache.set(cache_key, quotes, QUOTES_SECONDS)
+    for theme in themes:
+        if theme.key in quotes:
+            theme.quotes = [_short(quotes[theme.key])]
+
+
+def _latest_quotes(
+    organisation: Organisation, touchpoint_id: int, keys: list[str], filters: Filters
+) -> dict[str, str]:
     fact = "analysis__response__fact__"
     rows = (
         TextTheme.objects.filter(
@@ -294,9 +313,7 @@ def _add_quotes(
         quotes.setdefault(key, text)
         if len(quotes) == len(keys):
             break
-    for theme in themes:
-        if theme.key in quotes:
-            theme.quotes = [_short(quotes[theme.key])]
+    return quotes
 
 
 def _short(text: str, limit: int = 240) -> str:

@@ -106,20 +106,28 @@ def shapley_r2(corr: np.ndarray, predictors: Sequence[int], outcome: int) -> np.
     """Each predictor's Shapley share of R²: its gain in R² when added, averaged over
     every order in which the predictors could enter. The shares add up to the full
     model's R², and do not depend on the order the predictors are listed in."""
+    return shapley_r2_many(corr[None, :, :], predictors, outcome)[0]
+
+
+def shapley_r2_many(corrs: np.ndarray, predictors: Sequence[int], outcome: int) -> np.ndarray:
+    """shapley_r2 for a stack of correlation matrices (bootstrap resamples) at once."""
     p = len(predictors)
-    fits = {
-        subset: r_squared(corr, [predictors[i] for i in subset], outcome)
-        for size in range(p + 1)
-        for subset in itertools.combinations(range(p), size)
-    }
-    shares = np.zeros(p)
+    fits: dict[tuple[int, ...], np.ndarray] = {(): np.zeros(len(corrs))}
+    for size in range(1, p + 1):
+        for subset in itertools.combinations(range(p), size):
+            chosen = [predictors[i] for i in subset]
+            rxx = corrs[:, chosen][:, :, chosen]
+            rxy = corrs[:, chosen, outcome]
+            beta = np.einsum("bij,bj->bi", np.linalg.pinv(rxx), rxy)
+            fits[subset] = np.einsum("bi,bi->b", rxy, beta)
+    shares = np.zeros((len(corrs), p))
     for j in range(p):
         others = [i for i in range(p) if i != j]
         for size in range(p):
             weight = math.factorial(size) * math.factorial(p - size - 1) / math.factorial(p)
             for subset in itertools.combinations(others, size):
                 with_j = tuple(sorted((*subset, j)))
-                shares[j] += weight * (fits[with_j] - fits[subset])
+                shares[:, j] += weight * (fits[with_j] - fits[subset])
     return shares
 
 
@@ -138,36 +146,31 @@ def drivers(
     seed: int = 0,
 ) -> Drivers | None:
     """How much of the outcome (the last column) each predictor (the others)
-    explains: Shapley shares of R² as parts of the whole, with percentile bootstrap
-    intervals. None when there are too few rows or nothing varies."""
+    explains: Shapley shares of R² as parts of the whole, with percentile intervals
+    from a Poisson bootstrap. None when there are too few rows or nothing varies."""
     n, columns = data.shape
     if n < columns + 2:
         return None
     predictors, outcome = list(range(columns - 1)), columns - 1
 
-    def fit(rows: np.ndarray) -> tuple[float, np.ndarray] | None:
-        if np.any(rows.std(axis=0) == 0):
-            return None
-        corr = np.corrcoef(rows, rowvar=False)
-        shares = shapley_r2(corr, predictors, outcome)
-        total = float(shares.sum())
-        return (total, shares / total) if total > 0 else None
-
-    found = fit(data)
-    if found is None:
+    if np.any(data.std(axis=0) == 0):
         return None
-    total, shares = found
-    rng = np.random.default_rng(seed)
-    totals, parts = [], []
-    for _ in range(resamples):
-        again = fit(data[rng.integers(0, n, n)])
-        if again is not None:
-            totals.append(again[0])
-            parts.append(again[1])
+    shares = shapley_r2(np.corrcoef(data, rowvar=False), predictors, outcome)
+    total = float(shares.sum())
+    if total <= 0:
+        return None
+    shares = shares / total
     low_q, high_q = (1 - level) / 2 * 100, (1 + level) / 2 * 100
-    spread = np.array(parts) if parts else shares[None, :]
-    lows, highs = np.percentile(spread, [low_q, high_q], axis=0)
-    r2_low, r2_high = np.percentile(totals or [total], [low_q, high_q])
+    corrs = _bootstrap_correlations(data, resamples, np.random.default_rng(seed))
+    if len(corrs):
+        many = shapley_r2_many(corrs, predictors, outcome)
+        totals = many.sum(axis=1)
+        usable = totals > 0
+        parts = many[usable] / totals[usable, None]
+    else:
+        totals, parts = np.array([total]), shares[None, :]
+    lows, highs = np.percentile(parts, [low_q, high_q], axis=0)
+    r2_low, r2_high = np.percentile(totals, [low_q, high_q])
     return Drivers(
         names=tuple(names[:-1]),
         r2=Estimate(total, float(r2_low), float(r2_high), n),
@@ -176,6 +179,26 @@ def drivers(
             for i, name in enumerate(names[:-1])
         },
     )
+
+
+def _bootstrap_correlations(
+    data: np.ndarray, resamples: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Correlation matrices of Poisson-bootstrap resamples: each row is drawn a
+    Poisson(1) number of times, which for hundreds of rows or more behaves like
+    drawing n rows with replacement, and lets every resample's weighted moments
+    come from two matrix products."""
+    n, k = data.shape
+    if resamples <= 0:
+        return np.empty((0, k, k))
+    weights = rng.poisson(1.0, size=(resamples, n)).astype(float)
+    totals = weights.sum(axis=1, keepdims=True)
+    means = weights @ data / totals
+    products = weights @ np.einsum("ij,ik->ijk", data, data).reshape(n, k * k) / totals
+    covariances = products.reshape(-1, k, k) - np.einsum("bi,bj->bij", means, means)
+    sd = np.sqrt(np.clip(np.einsum("bii->bi", covariances), 0, None))
+    keep = np.all(sd > 0, axis=1)
+    return covariances[keep] / np.einsum("bi,bj->bij", sd[keep], sd[keep])
 
 
 @dataclass(frozen=True)

@@ -77,7 +77,7 @@ def journey_drivers(request: HttpRequest, journey_id: int) -> HttpResponse:
     filters = form.filters()
     language = (get_language() or "fi")[:2]
     panel = drivers.journey_drivers(organisation, journey_id, filters, language=language)
-    peak_end = drivers.peak_end(organisation, journey_id, filters)
+    peak_end = drivers.peak_end(organisation, journey_id, filters, outcome=panel.outcome)
     journey = get_journey(organisation, journey_id)
     return render(
         request,
