@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from django.db.models import Count, Q, QuerySet, Sum
@@ -25,7 +26,7 @@ from kaiku.textanalysis import engine
 
 SAMPLE = 5_000
 # Peak-end reads every point of every path; fewer paths keep the page as quick.
-PATHS = 2_000
+PATHS = 1_000
 PREDICTORS = ("effectiveness", "ease", "valence")
 # The outcome a journey's drivers explain: the first of these its responses have.
 OUTCOMES = ("overall", "nps", "csat")
@@ -49,11 +50,29 @@ def _cells(organisation: Organisation, journey: Journey, filters: Filters) -> Qu
 
 
 def outcome_of(organisation: Organisation, journey: Journey, filters: Filters) -> str | None:
-    counts = _cells(organisation, journey, filters).aggregate(
-        **{name: Sum(f"{name}_n") for name in OUTCOMES}
+    return _outcome_and_totals(organisation, journey, filters)[0]
+
+
+def _outcome_and_totals(
+    organisation: Organisation, journey: Journey, filters: Filters
+) -> tuple[str | None, dict[str, float]]:
+    """The outcome the journey's responses have first, with its n, sum and sum of
+    squares over the period, in one pass over the rollup."""
+    sums = _cells(organisation, journey, filters).aggregate(
+        **{
+            f"{name}_{part}": Sum(f"{name}_{part}")
+            for name in OUTCOMES
+            for part in ("n", "sum", "sumsq")
+        }
     )
-    present = [name for name in OUTCOMES if counts[name]]
-    return present[0] if present else None
+    for name in OUTCOMES:
+        if sums[f"{name}_n"]:
+            return name, {
+                "n": sums[f"{name}_n"],
+                "s": sums[f"{name}_sum"],
+                "q": sums[f"{name}_sumsq"],
+            }
+    return None, {}
 
 
 # Drivers ------------------------------------------------------------------------
@@ -79,7 +98,7 @@ def journey_drivers(
     organisation: Organisation, journey_id: int, filters: Filters, language: str = "fi"
 ) -> DriverPanel:
     journey = get_journey(organisation, journey_id)
-    outcome = outcome_of(organisation, journey, filters)
+    outcome, total = _outcome_and_totals(organisation, journey, filters)
     if outcome is None:
         return DriverPanel(outcome=None, drivers=None)
     columns = [*PREDICTORS, outcome]
@@ -91,21 +110,21 @@ def journey_drivers(
     return DriverPanel(
         outcome=outcome,
         drivers=found,
-        themes=_theme_drivers(organisation, journey, filters, outcome, language),
+        themes=_theme_drivers(organisation, journey, filters, outcome, total, language),
     )
 
 
 def _theme_drivers(
-    organisation: Organisation, journey: Journey, filters: Filters, outcome: str, language: str
+    organisation: Organisation,
+    journey: Journey,
+    filters: Filters,
+    outcome: str,
+    total: dict[str, float],
+    language: str,
 ) -> list[ThemeDriver]:
     """Each theme's mean outcome against the other responses', with Welch's interval,
     from the rollups."""
     columns = {"n": f"{outcome}_n", "s": f"{outcome}_sum", "q": f"{outcome}_sumsq"}
-    total = _cells(organisation, journey, filters).aggregate(
-        **{k: Sum(c) for k, c in columns.items()}
-    )
-    if not total["n"]:
-        return []
     by_theme = (
         filters.apply(
             ThemeDay.objects.filter(organisation_id=organisation.pk, journey_id=journey.pk)
@@ -240,7 +259,10 @@ def _curve_paths(
         found[response_id].append((position, name, score / 3))
         scores[response_id] = value
     return [
-        _Path([(name, v) for _, name, v in sorted(path)], _scaled(scores[rid], outcome))
+        _Path(
+            [(name, v) for _, name, v in sorted(path, key=itemgetter(0))],
+            _scaled(scores[rid], outcome),
+        )
         for rid, path in found.items()
         if len(path) >= 2
     ]
