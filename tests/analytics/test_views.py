@@ -281,3 +281,32 @@ def test_the_map_carries_its_chart_and_loads_plotly_from_the_app():
     assert 'data-chart="map-chart"' in html and 'id="map-chart"' in html
     assert "/static/vendor/plotly.min.js" in html and "cdn" not in html.lower()
     assert page.context["chart"]["data"][0]["y"] == [1.0]
+
+
+def test_the_executive_report_is_a_pdf_that_renders_with_the_journeys_figures():
+    import pypdfium2
+
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    touchpoint = survey.touchpoints.order_by("pk").first()
+    for i in range(12):
+        submit(
+            survey,
+            {
+                "nps": 1 + i % 10,
+                "ease": 1 + i % 7,
+                "feeling": [{"emotion": "anger" if i % 3 else "joy", "intensity": 2}],
+            },
+            touchpoint_id=touchpoint.pk,
+        )
+    answer = _client_for(organisation).get(
+        reverse("analytics:journey_report", args=[survey.journey_id])
+    )
+    assert answer["Content-Type"] == "application/pdf"
+    pdf = pypdfium2.PdfDocument(answer.content)
+    page = pdf[0]
+    text = page.get_textpage().get_text_range()
+    assert survey.journey.name in text and "Kipupisteet" in text
+    image = page.render(scale=1).to_pil().convert("L")
+    # Something is drawn: not a blank page.
+    assert image.getextrema()[0] < 100 and image.size[0] > 500

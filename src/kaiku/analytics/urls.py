@@ -7,6 +7,7 @@ urlpatterns = [
     path("journeys/<int:journey_id>/", views.journey_map, name="journey_map"),
     path("journeys/<int:journey_id>/drivers/", views.journey_drivers, name="journey_drivers"),
     path("journeys/<int:journey_id>/compare/", views.journey_compare, name="journey_compare"),
+    path("journeys/<int:journey_id>/report.pdf", views.journey_report, name="journey_report"),
     path(
         "journeys/<int:journey_id>/export.csv",
         views.journey_export,

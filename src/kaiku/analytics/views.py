@@ -25,6 +25,7 @@ from kaiku.analytics import (
     drivers,
     exports,
     pain_points,
+    report,
     selectors,
     services,
 )
@@ -189,3 +190,19 @@ def journey_export_for(
         filename=f"{name}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@requires(Role.VIEWER, write=False)
+def journey_report(request: HttpRequest, journey_id: int) -> HttpResponse:
+    """The executive report as PDF, for the filters chosen on the map."""
+    organisation = actor_of(request).organisation
+    form = MapFilterForm(organisation, request.GET or None)
+    catch_up()
+    journey = get_journey(organisation, journey_id)
+    pdf = report.build_report(
+        organisation, journey.pk, form.filters(), language=(get_language() or "fi")[:2]
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"kaiku-{slugify(journey.name)}-{timezone.localdate().isoformat()}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
