@@ -145,19 +145,9 @@ def main() -> None:
         sys.exit("This benchmark needs wrk: apt-get install wrk")
 
     workdir = Path(tempfile.mkdtemp(prefix="kaiku-submit-bench-"))
-    env = {
-        **os.environ,
-        "KAIKU_DATA_DIR": str(workdir),
-        "DJANGO_SETTINGS_MODULE": "kaiku.settings",
-        "DEBUG": "0",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "KAIKU_RATE_SUBMIT_PER_IP": "100000000/60",
-        "KAIKU_RATE_SUBMIT_PER_SURVEY": "100000000/60",
-        "KAIKU_MIN_FILL_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    if options.database_url:
-        env["DATABASE_URL"] = options.database_url
+    from benchmarks.submission_env import submission_env
+
+    env = {**os.environ, **submission_env(workdir, options.database_url)}
     os.environ.update(env)
     import django
 
