@@ -105,14 +105,14 @@ def build_report(
     ]
     total = found.total
     if total.enough:
-        summary = _("%(n)s responses. Mean valence %(valence)s; negative %(negative)s.") % {
+        opening = _("%(n)s responses. Mean valence %(valence)s; negative %(negative)s.") % {
             "n": total.n,
             "valence": _estimate(total.valence),
             "negative": f"{100 * total.negative.value:.0f} %" if total.negative else "–",
         }
         if total.nps is not None:
-            summary += " " + _("NPS %(nps)s.") % {"nps": _estimate(total.nps, 0)}
-        story.append(Paragraph(summary, style["body"]))
+            opening += " " + _("NPS %(nps)s.") % {"nps": _estimate(total.nps, 0)}
+        story.append(Paragraph(opening, style["body"]))
     else:
         story.append(Paragraph(_("Too few responses in this period to report."), style["body"]))
 
