@@ -221,12 +221,14 @@ def _curve(stages: list[Any], at_stage: int, mood: float, rng: random.Random) ->
         return ""
     points = []
     for i, stage in enumerate(stages):
-        if i == len(stages) - 1:
-            # Planted for the peak-end panel: how the path ended follows the
-            # respondent's overall mood closely, the stages before it less so.
+        # Planted for the peak-end panel: how the path ended follows the respondent's
+        # overall mood closely, the stages before it less so. (As many draws from
+        # rng as before, so the rest of the demo stays as it was.)
+        last = i == len(stages) - 1
+        if stage.pk == at_stage:
+            base = mood * (2.8 if last else 2.2)
+        elif last:
             base = mood * 2.8 + rng.gauss(0, 0.4)
-        elif stage.pk == at_stage:
-            base = mood * 2.2
         else:
             base = rng.gauss(0.8, 1.0)
         points.append(f"{stage.pk}:{max(-3, min(3, round(base)))}")
