@@ -214,3 +214,14 @@ def test_the_rollup_command_catches_up_and_rebuilds():
     TouchpointDay.objects.all().delete()
     call_command("rollup", "--rebuild", "--organisation", organisation.slug, stdout=out)
     assert sum(TouchpointDay.objects.values_list("responses", flat=True)) == len(made)
+
+
+def test_an_import_rolls_its_responses_up(django_capture_on_commit_callbacks: Any):
+    from kaiku.responses.importing import Importer
+
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation, status="closed")
+    with django_capture_on_commit_callbacks(execute=True):
+        report = Importer(survey, ["nps", "ease"]).run([(2, ["9", "6"]), (3, ["3", "2"])])
+    assert report.imported == 2
+    assert ResponseFact.objects.filter(organisation=organisation).count() == 2

@@ -38,6 +38,7 @@ from kaiku.responses.models import (
     Response,
     Source,
 )
+from kaiku.responses.signals import responses_imported
 from kaiku.responses.writes import RESPONSE_COLUMNS, insert_responses
 from kaiku.surveys.models import LANGUAGES, Question, QuestionKind, Survey
 
@@ -297,6 +298,10 @@ class Importer:
         self.report.duplicates += saver.duplicates
         if self.on_progress:
             self.on_progress(self.report.rows)
+        if saver.imported and not self.dry_run:
+            responses_imported.send(
+                sender=Importer, survey_id=self.survey.pk, imported=saver.imported
+            )
         return self.report
 
     def _writers(self) -> int:

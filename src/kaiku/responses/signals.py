@@ -1,0 +1,7 @@
+"""Extension points: code that reacts to new responses (the dashboards' rollups, say)
+connects here instead of being called from the response services."""
+
+from django.dispatch import Signal
+
+# Sent after an import saved responses, with `survey_id` and `imported` (how many).
+responses_imported = Signal()
