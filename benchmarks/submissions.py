@@ -145,7 +145,7 @@ def main() -> None:
         sys.exit("This benchmark needs wrk: apt-get install wrk")
 
     workdir = Path(tempfile.mkdtemp(prefix="kaiku-submit-bench-"))
-    from benchmarks.submission_env import submission_env
+    from benchmarks.submission_env import form_answer, form_tokens, submission_env
 
     env = {**os.environ, **submission_env(workdir, options.database_url)}
     os.environ.update(env)
@@ -207,17 +207,8 @@ def main() -> None:
         page = urllib.request.urlopen(form_url)
         html = page.read().decode()
         cookie = page.headers["Set-Cookie"].split(";")[0]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-        started = re.search(r'name="started" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-        form = urllib.parse.urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "started": started,
-                "q_nps": "8",
-                "q_ease": "6",
-                "website": "",
-            }
-        )
+        tokens = form_tokens(html)
+        form = form_answer(tokens)
         results["HTML form POST"] = run_wrk(
             form_url,
             lua(
@@ -239,7 +230,7 @@ def main() -> None:
             "HTML form POST": count_check(
                 form_url,
                 "form",
-                {"Cookie": cookie, "csrfmiddlewaretoken": token, "started": started},
+                {"Cookie": cookie, **tokens},
                 survey,
             ),
         }

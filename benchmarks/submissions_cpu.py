@@ -19,12 +19,10 @@ import io
 import json
 import os
 import pstats
-import re
 import statistics
 import sys
 import tempfile
 import time
-import urllib.parse
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -87,7 +85,7 @@ def main() -> None:
     options = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kaiku-submit-cpu-"))
-    from benchmarks.submission_env import submission_env
+    from benchmarks.submission_env import form_answer, form_tokens, submission_env
 
     env = submission_env(workdir, options.database_url)
     os.environ.update(env)
@@ -111,17 +109,7 @@ def main() -> None:
     assert status == 200, status
     cookie = headers["Set-Cookie"].split(";")[0]
     page = html.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    started = re.search(r'name="started" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    form = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": token,
-            "started": started,
-            "q_nps": "8",
-            "q_ease": "6",
-            "website": "",
-        }
-    ).encode()
+    form = form_answer(form_tokens(page)).encode()
     body = json.dumps(
         {"answers": {"nps": 8, "ease": 6, "feeling": [{"emotion": "joy", "intensity": 2}]}}
     ).encode()

@@ -1,4 +1,5 @@
-"""JSON API for the dashboards: the journey emotion map, drivers and peak-end."""
+"""JSON API for the dashboards: the journey emotion map, drivers, peak-end, pain
+points and the export."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
-from kaiku.analytics import drivers, pain_points, selectors, stats, views
-from kaiku.analytics.views import catch_up
+from kaiku.analytics import drivers, pain_points, selectors, stats
+from kaiku.analytics.exports import download
+from kaiku.analytics.services import catch_up
+from kaiku.journeys.selectors import journey as get_journey
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import OrgAccess, actor_of
 
@@ -173,5 +176,8 @@ def journey_export(
     file as the web export, and recorded in the audit log."""
     if format not in ("csv", "xlsx"):
         raise ValidationError({"format": ["Choose csv or xlsx."]})
-    _filters(filters)
-    return views.journey_export_for(actor_of(request), journey_id, request.GET, format)
+    chosen = _filters(filters)
+    catch_up()
+    actor = actor_of(request)
+    journey = get_journey(actor.organisation, journey_id)
+    return download(actor, journey, chosen, format, asked=request.GET.dict())

@@ -9,24 +9,30 @@ who served is left out: per-person feedback is shown only behind the anonymity
 threshold, and a row-level file would undo it.
 
 A text cell that a spreadsheet would read as a formula (starting with = + - − @,
-a tab or a carriage return) is written with a leading apostrophe.
+a tab or a carriage return) is written with a leading apostrophe. Every download is
+recorded in the audit log with its filters.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from typing import Any
 
+from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from kaiku.analytics.drivers import facts_of
 from kaiku.analytics.models import EMOTION_FIELDS, SCORES, ResponseFact
 from kaiku.analytics.selectors import Filters
+from kaiku.audit.services import record
 from kaiku.journeys.models import Journey, Segment, Stage, Touchpoint
+from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Organisation, Team
 from kaiku.responses.models import EmotionAnswer, Response
 from kaiku.textanalysis.models import TextAnalysis
@@ -167,3 +173,27 @@ def write_xlsx(table: Iterable[list[Any]], target: Any) -> None:
     for row in table:
         sheet.append(row)
     workbook.save(target)
+
+
+def download(
+    actor: Actor, journey: Journey, filters: Filters, fmt: str, asked: dict[str, Any]
+) -> HttpResponseBase:
+    """The export as a file to download (`fmt` csv or xlsx); `asked` is what the
+    person asked for, kept in the audit log."""
+    table = rows(actor.organisation, journey, filters)
+    record(actor=actor, action="export_responses", obj=journey, after={"format": fmt, **asked})
+    name = f"kaiku-{slugify(journey.name)}-{timezone.localdate().isoformat()}"
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    # Spills to disk past 8 MB; FileResponse closes it when sent.
+    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
+    write_xlsx(table, spool)
+    spool.seek(0)
+    return FileResponse(
+        spool,
+        as_attachment=True,
+        filename=f"{name}.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

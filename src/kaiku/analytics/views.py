@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import timedelta
 
-from django.conf import settings
 from django.http import (
-    FileResponse,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.utils import timezone
@@ -30,29 +26,25 @@ from kaiku.analytics import (
     services,
 )
 from kaiku.analytics.forms import MapFilterForm
-from kaiku.audit.services import record
 from kaiku.journeys.models import Layer
 from kaiku.journeys.selectors import journey as get_journey
-from kaiku.organisations.actors import Actor
-from kaiku.organisations.models import Role
+from kaiku.organisations.models import Organisation, Role
 from kaiku.organisations.permissions import actor_of, requires
 
 
-def catch_up() -> None:
-    """Without a broker nothing runs on a schedule, so the page brings the rollups
-    up to date before it reads them (a no-op when nothing new has come in)."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        services.roll_up_new_responses()
+def _read(request: HttpRequest) -> tuple[Organisation, MapFilterForm, str]:
+    """What every dashboard page starts from: the organisation, the filter form from
+    the query string, and the page's language; the rollups brought up to date."""
+    organisation = actor_of(request).organisation
+    form = MapFilterForm(organisation, request.GET or None)
+    services.catch_up()
+    return organisation, form, (get_language() or "fi")[:2]
 
 
 @requires(Role.VIEWER, write=False)
 def journey_map(request: HttpRequest, journey_id: int) -> HttpResponse:
-    organisation = actor_of(request).organisation
-    form = MapFilterForm(organisation, request.GET or None)
-    catch_up()
-    found = selectors.journey_map(
-        organisation, journey_id, form.filters(), language=(get_language() or "fi")[:2]
-    )
+    organisation, form, language = _read(request)
+    found = selectors.journey_map(organisation, journey_id, form.filters(), language=language)
     grid = [
         (
             layer,
@@ -72,11 +64,8 @@ def journey_map(request: HttpRequest, journey_id: int) -> HttpResponse:
 @requires(Role.VIEWER, write=False)
 def journey_drivers(request: HttpRequest, journey_id: int) -> HttpResponse:
     """What drives the outcome, and peak-end, for one journey."""
-    organisation = actor_of(request).organisation
-    form = MapFilterForm(organisation, request.GET or None)
-    catch_up()
+    organisation, form, language = _read(request)
     filters = form.filters()
-    language = (get_language() or "fi")[:2]
     panel = drivers.journey_drivers(organisation, journey_id, filters, language=language)
     peak_end = drivers.peak_end(organisation, journey_id, filters, outcome=panel.outcome)
     journey = get_journey(organisation, journey_id)
@@ -106,12 +95,8 @@ def _strongest(panel: drivers.PeakEndPanel) -> str | None:
 
 @requires(Role.VIEWER, write=False)
 def journey_pain_points(request: HttpRequest, journey_id: int) -> HttpResponse:
-    organisation = actor_of(request).organisation
-    form = MapFilterForm(organisation, request.GET or None)
-    catch_up()
-    found = pain_points.pain_points(
-        organisation, journey_id, form.filters(), language=(get_language() or "fi")[:2]
-    )
+    organisation, form, language = _read(request)
+    found = pain_points.pain_points(organisation, journey_id, form.filters(), language=language)
     return render(
         request,
         "analytics/pain_points.html",
@@ -141,7 +126,7 @@ def journey_compare(request: HttpRequest, journey_id: int) -> HttpResponse:
         )
     form_a = MapFilterForm(organisation, data, prefix="a")
     form_b = MapFilterForm(organisation, data, prefix="b")
-    catch_up()
+    services.catch_up()
     rows = comparisons.compare(organisation, journey_id, form_a.filters(), form_b.filters())
     return render(
         request,
@@ -160,48 +145,19 @@ def journey_compare(request: HttpRequest, journey_id: int) -> HttpResponse:
 @requires(Role.ANALYST, write=False)
 def journey_export(request: HttpRequest, journey_id: int, fmt: str) -> HttpResponseBase:
     """The journey's responses with their analysis, filtered like the map."""
-    return journey_export_for(actor_of(request), journey_id, request.GET, fmt)
-
-
-def journey_export_for(
-    actor: Actor, journey_id: int, query: QueryDict, fmt: str
-) -> HttpResponseBase:
-    journey = get_journey(actor.organisation, journey_id)
-    form = MapFilterForm(actor.organisation, query or None)
-    catch_up()
-    table = exports.rows(actor.organisation, journey, form.filters())
-    record(
-        actor=actor, action="export_responses", obj=journey, after={"format": fmt, **query.dict()}
-    )
-    name = f"kaiku-{slugify(journey.name)}-{timezone.localdate().isoformat()}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            exports.csv_chunks(table), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    # Spills to disk past 8 MB; FileResponse closes it when sent.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115
-    exports.write_xlsx(table, spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{name}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    organisation, form, _language = _read(request)
+    journey = get_journey(organisation, journey_id)
+    return exports.download(
+        actor_of(request), journey, form.filters(), fmt, asked=request.GET.dict()
     )
 
 
 @requires(Role.VIEWER, write=False)
 def journey_report(request: HttpRequest, journey_id: int) -> HttpResponse:
     """The executive report as PDF, for the filters chosen on the map."""
-    organisation = actor_of(request).organisation
-    form = MapFilterForm(organisation, request.GET or None)
-    catch_up()
+    organisation, form, language = _read(request)
     journey = get_journey(organisation, journey_id)
-    pdf = report.build_report(
-        organisation, journey.pk, form.filters(), language=(get_language() or "fi")[:2]
-    )
+    pdf = report.build_report(organisation, journey.pk, form.filters(), language=language)
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"kaiku-{slugify(journey.name)}-{timezone.localdate().isoformat()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
