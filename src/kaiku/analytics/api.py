@@ -1,5 +1,5 @@
 """JSON API for the dashboards: the journey emotion map, drivers, peak-end, pain
-points and the export."""
+points and the export; and staff and team feedback."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 
-from kaiku.analytics import drivers, pain_points, selectors, stats
+from kaiku.analytics import drivers, pain_points, selectors, staff, stats
 from kaiku.analytics.exports import download
 from kaiku.analytics.services import catch_up
 from kaiku.journeys.selectors import journey as get_journey
-from kaiku.organisations.models import Role
+from kaiku.organisations.models import Role, Team
 from kaiku.organisations.permissions import OrgAccess, actor_of
 
 router = Router(tags=["analytics"])
@@ -181,3 +183,65 @@ def journey_export(
     actor = actor_of(request)
     journey = get_journey(actor.organisation, journey_id)
     return download(actor, journey, chosen, format, asked=request.GET.dict())
+
+
+def _staff(report: staff.Report) -> dict:
+    names = {p.user_id: p.name for p in report.people}
+    return {
+        "team": {"id": report.team.pk, "name": report.team.name} if report.team else None,
+        "min_n": report.min_n,
+        "detail_month": report.detail.key,
+        "months": [
+            {
+                "month": month.key,
+                **({"team": month.slices[staff.TOTAL].as_dict()} if report.with_total else {}),
+                "people": [
+                    {"user_id": key, "name": names[key], **piece.as_dict()}
+                    for key, piece in month.slices.items()
+                    if key != staff.TOTAL
+                ],
+            }
+            for month in report.months
+        ],
+    }
+
+
+@router.get("/teams/{team_id}/feedback", auth=OrgAccess(Role.VIEWER, write=False))
+def team_feedback(request: HttpRequest, team_id: int, month: str = "") -> Any:
+    """What customers told a team, by completed calendar month: the team's figures
+    (for its members, its leads, and analysts and above; 404 for anyone else) and each
+    member's (for that member and the team's leads). A slice under the anonymity
+    threshold, or one from which a hidden slice could be worked out, is
+    `{"shown": false}` and nothing else. Themes and comments are given for `month`
+    (YYYY-MM; the latest by default)."""
+    actor = actor_of(request)
+    team = Team.objects.filter(organisation=actor.organisation, pk=team_id).first()
+    if team is None:
+        raise HttpError(404, "No such team.")
+    catch_up()
+    try:
+        found = staff.team_report(
+            team, actor, today=timezone.localdate(), month=month, language=_lang(request)
+        )
+    except staff.NotAllowed:
+        # As if there were no such team: whose feedback exists is not for everyone.
+        raise HttpError(404, "No such team.") from None
+    return _staff(found)
+
+
+@router.get("/me/feedback", auth=OrgAccess(Role.VIEWER, write=False))
+def my_feedback(request: HttpRequest, month: str = "") -> Any:
+    """What customers told the signed-in person, team by team, behind the same
+    threshold. An API key is not a person, so it gets 403."""
+    actor = actor_of(request)
+    if actor.user is None:
+        raise HttpError(403, "Sign in: an API key is not a person.")
+    catch_up()
+    found = staff.my_reports(
+        actor, today=timezone.localdate(), month=month, language=_lang(request)
+    )
+    return {"reports": [_staff(r) for r in found]}
+
+
+def _lang(request: HttpRequest) -> str:
+    return request.GET.get("lang", "fi")[:2]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from kaiku.analytics.drivers import DriverPanel
 from kaiku.analytics.selectors import JourneyMap
+from kaiku.analytics.staff import TOTAL, Report
 from kaiku.analytics.templatetags.analytics import PREDICTORS, valence_band
 
 # ColorBrewer PuOr, read alike by people with the common colour-vision differences.
@@ -119,3 +120,47 @@ def drivers_chart(panel: DriverPanel) -> dict | None:
             yaxis={"autorange": "reversed"},  # the table's order, top down
         ),
     }
+
+
+# Okabe–Ito: distinct for the common colour-vision differences, one per person.
+LINE_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00", "#000000"]
+
+
+def staff_chart(found: Report) -> dict | None:
+    """Mean valence month by month for each slice the viewer sees; a hidden month is
+    a gap, never a guess."""
+    lines = []
+    for index, (label, key) in enumerate(_report_lines(found)):
+        values = [
+            round(s.summary.valence.value, 3)
+            if (s := m.slices[key]).shown and s.summary and s.summary.valence
+            else None
+            for m in found.months
+        ]
+        if any(v is not None for v in values):
+            lines.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": label,
+                    "x": [m.key for m in found.months],
+                    "y": values,
+                    "line": {"color": LINE_COLOURS[index % len(LINE_COLOURS)]},
+                    "connectgaps": False,
+                }
+            )
+    if not lines:
+        return None
+    return {
+        "data": lines,
+        "layout": _layout(
+            height=300,
+            yaxis={"range": [-1, 1], "title": {"text": _("valence")}, "zeroline": True},
+            xaxis={"type": "category"},
+        ),
+    }
+
+
+def _report_lines(found: Report) -> list[tuple[str, int]]:
+    lines = [(_("The whole team"), TOTAL)] if found.with_total else []
+    return lines + [(p.name, p.user_id) for p in found.people]

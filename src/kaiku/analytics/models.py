@@ -88,6 +88,17 @@ class ResponseFact(models.Model):
                 condition=~models.Q(respondent_id=0),
                 name="fact_known_respondent",
             ),
+            # Staff and team feedback: one team's months, one person's months.
+            models.Index(
+                fields=["organisation", "team_id", "day"],
+                condition=~models.Q(team_id=0),
+                name="fact_team_day",
+            ),
+            models.Index(
+                fields=["organisation", "served_by_id", "day"],
+                condition=~models.Q(served_by_id=0),
+                name="fact_served_by_day",
+            ),
         ]
 
     def __str__(self) -> str:

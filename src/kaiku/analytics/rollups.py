@@ -50,7 +50,8 @@ def _feeling(valence: str, negative: str) -> list[tuple[str, str]]:
     ]
 
 
-def _touchpoint_measures() -> list[tuple[str, str]]:
+def touchpoint_measures() -> list[tuple[str, str]]:
+    """(column, SQL over the fact table aliased f): the sums a touchpoint cell keeps."""
     measures = [
         *_feeling("f.valence", "f.negative"),
         *_mean_sums("nps", "f.nps"),
@@ -94,7 +95,7 @@ def _statements(where: str) -> list[tuple[str, int]]:
     facts = f"{_table(ResponseFact)} f"
     themes = f"{_table(ResponseTheme)} t JOIN {facts} ON f.response_id = t.fact_id"
     curve = f"{_table(ResponseCurve)} c JOIN {facts} ON f.response_id = c.fact_id"
-    touchpoint = _touchpoint_measures()
+    touchpoint = touchpoint_measures()
     theme = _feeling("f.valence", "f.negative")
     for score in ("nps", "csat", "overall"):
         theme += _mean_sums(score, f"f.{score}")

@@ -212,7 +212,7 @@ def journey_map(
                 summary.themes = themes.get(touchpoint.pk, [])
                 summary.trend = trend.get(touchpoint.pk, [])
             rows.append(TouchpointRow(touchpoint, summary))
-        stage_sums = _add(by_touchpoint.get(t.pk, {}) for t in stage.active_touchpoints)
+        stage_sums = add_sums(by_touchpoint.get(t.pk, {}) for t in stage.active_touchpoints)
         stages.append(
             StageColumn(
                 stage=stage,
@@ -225,7 +225,7 @@ def journey_map(
         journey=journey,
         filters=filters,
         min_n=min_n,
-        total=summarise(_add(by_touchpoint.values()), min_n),
+        total=summarise(add_sums(by_touchpoint.values()), min_n),
         stages=stages,
         unattributed=summarise(by_touchpoint.get(0, {}), min_n),
     )
@@ -236,7 +236,7 @@ def sums_by(cells: QuerySet, key: str, columns: Iterable[str]) -> dict[int, dict
     return {row[key]: {c: row[f"s_{c}"] or 0 for c in columns} for row in rows.order_by(key)}
 
 
-def _add(many: Iterable[Mapping[str, float]]) -> dict[str, float]:
+def add_sums(many: Iterable[Mapping[str, float]]) -> dict[str, float]:
     total: dict[str, float] = defaultdict(float)
     for sums in many:
         for column, value in sums.items():

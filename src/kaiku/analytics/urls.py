@@ -4,6 +4,10 @@ from kaiku.analytics import views
 
 app_name = "analytics"
 urlpatterns = [
+    path("feedback/", views.my_feedback, name="my_feedback"),
+    path("feedback/mine.csv", views.my_feedback_csv, name="my_feedback_csv"),
+    path("teams/<int:team_id>/", views.team_feedback, name="team_feedback"),
+    path("teams/<int:team_id>/feedback.csv", views.team_feedback_csv, name="team_feedback_csv"),
     path("journeys/<int:journey_id>/", views.journey_map, name="journey_map"),
     path("journeys/<int:journey_id>/drivers/", views.journey_drivers, name="journey_drivers"),
     path("journeys/<int:journey_id>/compare/", views.journey_compare, name="journey_compare"),

@@ -1,16 +1,19 @@
-"""Web views for the dashboards: the journey emotion map."""
+"""Web views for the dashboards: the journey emotion map, drivers, pain points,
+comparisons, exports and the report; and staff and team feedback."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
     QueryDict,
+    StreamingHttpResponse,
 )
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import get_language
@@ -24,11 +27,13 @@ from kaiku.analytics import (
     report,
     selectors,
     services,
+    staff,
 )
 from kaiku.analytics.forms import MapFilterForm
+from kaiku.audit.services import record
 from kaiku.journeys.models import Layer
 from kaiku.journeys.selectors import journey as get_journey
-from kaiku.organisations.models import Organisation, Role
+from kaiku.organisations.models import Organisation, Role, Team
 from kaiku.organisations.permissions import actor_of, requires
 
 
@@ -161,4 +166,97 @@ def journey_report(request: HttpRequest, journey_id: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     name = f"kaiku-{slugify(journey.name)}-{timezone.localdate().isoformat()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _staff_reports(request: HttpRequest) -> list[staff.Report]:
+    services.catch_up()
+    return staff.my_reports(
+        actor_of(request),
+        today=timezone.localdate(),
+        month=request.GET.get("month", ""),
+        language=(get_language() or "fi")[:2],
+    )
+
+
+@requires(Role.VIEWER, write=False)
+def my_feedback(request: HttpRequest) -> HttpResponse:
+    """What customers have told me, month by month, and the teams I may look at."""
+    actor = actor_of(request)
+    reports = _staff_reports(request)
+    return render(
+        request,
+        "analytics/my_feedback.html",
+        {
+            "reports": [(r, charts.staff_chart(r), f"my-chart-{i}") for i, r in enumerate(reports)],
+            "teams": staff.my_teams(actor),
+            "min_n": selectors.minimum_n(),
+            "months": reports[0].months if reports else [],
+            "detail": reports[0].detail if reports else None,
+        },
+    )
+
+
+@requires(Role.VIEWER, write=False)
+def team_feedback(request: HttpRequest, team_id: int) -> HttpResponse:
+    report = _team_report(request, team_id)
+    return render(
+        request,
+        "analytics/team_feedback.html",
+        {
+            "report": report,
+            "chart": charts.staff_chart(report),
+            "min_n": report.min_n,
+            "months": report.months,
+            "detail": report.detail,
+        },
+    )
+
+
+@requires(Role.VIEWER, write=False)
+def team_feedback_csv(request: HttpRequest, team_id: int) -> HttpResponseBase:
+    report = _team_report(request, team_id)
+    assert report.team is not None
+    record(
+        actor=actor_of(request),
+        action="export_team_feedback",
+        obj=report.team,
+        after={"format": "csv"},
+    )
+    return _csv(staff.table(report), f"kaiku-{slugify(report.team.name)}-palaute")
+
+
+@requires(Role.VIEWER, write=False)
+def my_feedback_csv(request: HttpRequest) -> HttpResponseBase:
+    rows: list[list[object]] = [list(staff.TABLE_HEADER)]
+    for found in _staff_reports(request):
+        rows += staff.table(found)[1:]
+    return _csv(rows, "kaiku-oma-palaute")
+
+
+def _team_report(request: HttpRequest, team_id: int) -> staff.Report:
+    actor = actor_of(request)
+    team = get_object_or_404(Team, organisation=actor.organisation, pk=team_id)
+    services.catch_up()
+    try:
+        return staff.team_report(
+            team,
+            actor,
+            today=timezone.localdate(),
+            month=request.GET.get("month", ""),
+            language=(get_language() or "fi")[:2],
+        )
+    except staff.NotAllowed:
+        # As if there were no such team: whose feedback exists is not for everyone.
+        raise Http404 from None
+
+
+def _csv(rows: list[list[object]], name: str) -> HttpResponseBase:
+    safe = [[exports.safe_text(v) if isinstance(v, str) else v for v in row] for row in rows]
+    response = StreamingHttpResponse(
+        exports.csv_chunks(safe), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{timezone.localdate().isoformat()}.csv"'
+    )
     return response

@@ -22,12 +22,23 @@ class MemberEditForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    leads = forms.ModelMultipleChoiceField(
+        label=_("Leads teams"),
+        queryset=Team.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "A team's lead sees what customers tell each member of the team, "
+            "behind the anonymity threshold."
+        ),
+    )
 
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        teams_field = self.fields["teams"]
-        assert isinstance(teams_field, forms.ModelMultipleChoiceField)
-        teams_field.queryset = teams
+        for name in ("teams", "leads"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = teams
 
 
 class TeamForm(forms.Form):

@@ -82,6 +82,11 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VIEWER)
     teams = models.ManyToManyField(Team, blank=True, related_name="memberships")
+    # A lead sees what customers tell each member of the team (behind the
+    # anonymity threshold); leading does not require being a member.
+    leads = models.ManyToManyField(
+        Team, blank=True, related_name="leads", verbose_name=_("leads teams")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,7 +27,7 @@ def members(organisation: Organisation) -> QuerySet[Membership]:
     return (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
-        .prefetch_related("teams")
+        .prefetch_related("teams", "leads")
         .order_by("user__email")
     )
 

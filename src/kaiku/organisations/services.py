@@ -108,17 +108,29 @@ def _check_role_grant(actor: Actor, role: str) -> None:
 
 
 @transaction.atomic
-def set_member_teams(*, actor: Actor, membership: Membership, teams: list[Team]) -> Membership:
-    if any(team.organisation_id != actor.organisation.pk for team in teams):
-        raise ValidationError({"teams": _("Unknown team.")})
-    before = {"teams": sorted(t.pk for t in membership.teams.all())}
+def set_member_teams(
+    *, actor: Actor, membership: Membership, teams: list[Team], leads: list[Team] | None = None
+) -> Membership:
+    """The teams a member belongs to and, if given, the teams they lead."""
+    for field, chosen in (("teams", teams), ("leads", leads or [])):
+        if any(team.organisation_id != actor.organisation.pk for team in chosen):
+            raise ValidationError({field: _("Unknown team.")})
+    before = {
+        "teams": sorted(t.pk for t in membership.teams.all()),
+        "leads": sorted(t.pk for t in membership.leads.all()),
+    }
     membership.teams.set(teams)
+    if leads is not None:
+        membership.leads.set(leads)
     record(
         actor=actor,
         action="membership.set_teams",
         obj=membership,
         before=before,
-        after={"teams": sorted(t.pk for t in teams)},
+        after={
+            "teams": sorted(t.pk for t in teams),
+            "leads": sorted(t.pk for t in membership.leads.all()),
+        },
     )
     return membership
 

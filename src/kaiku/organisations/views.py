@@ -84,7 +84,11 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
     actor = actor_of(request)
     membership = selectors.member(actor.organisation, membership_id)
     teams = selectors.teams(actor.organisation)
-    initial = {"role": membership.role, "teams": list(membership.teams.all())}
+    initial = {
+        "role": membership.role,
+        "teams": list(membership.teams.all()),
+        "leads": list(membership.leads.all()),
+    }
     form = MemberEditForm(request.POST or None, initial=initial, teams=teams)
     if request.method == "POST" and form.is_valid():
 
@@ -93,7 +97,10 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
                 actor=actor, membership=membership, role=form.cleaned_data["role"]
             )
             return services.set_member_teams(
-                actor=actor, membership=membership, teams=list(form.cleaned_data["teams"])
+                actor=actor,
+                membership=membership,
+                teams=list(form.cleaned_data["teams"]),
+                leads=list(form.cleaned_data["leads"]),
             )
 
         if call_service(form, save) is not None:

@@ -3,11 +3,11 @@ checked against the survey, saved in batches. A bad row is reported (row number,
 column, reason) and skipped; every good row is kept. A dry run checks and saves nothing.
 
 Columns map to fields (`submitted_at`, `experienced_at`, `touchpoint`, `channel`,
-`segment`, `team`, `respondent_ref`, `email`, `language`, `idempotency_key`) and to
-answers by question key. By default a column maps to the field or question of its
-own name. Cell formats by question kind: a number for scales; `joy:2; anger` for
-emotions; `<stage id>:<score>; ...` for the emotion curve; `a; b` for multiple
-choice; yes/no for consents; text as it is.
+`segment`, `team`, `served_by` (a member's e-mail), `respondent_ref`, `email`,
+`language`, `idempotency_key`) and to answers by question key. By default a column
+maps to the field or question of its own name. Cell formats by question kind: a
+number for scales; `joy:2; anger` for emotions; `<stage id>:<score>; ...` for the
+emotion curve; `a; b` for multiple choice; yes/no for consents; text as it is.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
-from kaiku.organisations.models import Team
+from kaiku.organisations.models import Membership, Team
 from kaiku.responses.answers import AnswerChecker, CleanAnswer
 from kaiku.responses.models import (
     Contact,
@@ -49,6 +49,7 @@ FIELDS = (
     "channel",
     "segment",
     "team",
+    "served_by",
     "respondent_ref",
     "email",
     "language",
@@ -229,6 +230,13 @@ class Importer:
             s.name.casefold(): s.pk for s in Segment.objects.filter(organisation_id=org)
         }
         self.teams = {t.name.casefold(): t.pk for t in Team.objects.filter(organisation_id=org)}
+        self.staff = {
+            email.casefold(): user_id
+            for email, user_id in Membership.objects.filter(organisation_id=org).values_list(
+                "user__email", "user_id"
+            )
+            if email
+        }
         self.stage_ids = set(
             Stage.objects.filter(journey_id=survey.journey_id).values_list("pk", flat=True)
         )
@@ -371,6 +379,7 @@ class Importer:
             ("touchpoint", self.touchpoints, "touchpoint_id"),
             ("segment", self.segments, "segment_id"),
             ("team", self.teams, "team_id"),
+            ("served_by", self.staff, "served_by_id"),
         ):
             value = values.get(target, "")
             if value:

@@ -88,7 +88,8 @@ class ResponseOut(Schema):
     language: str
     segment_id: int | None
     team_id: int | None
-    served_by_id: int | None
+    # No served_by: a single response never names the staff member (see
+    # kaiku.analytics.staff for the per-person feedback behind the threshold).
     respondent: str | None
     experienced_at: datetime | None
     submitted_at: datetime

@@ -27,7 +27,7 @@ def response_data(response: Response) -> dict[str, Any]:
     """A response with its answers as plain data (the API's shape)."""
     fields = [
         *("id", "survey_id", "touchpoint_id", "source", "channel", "language", "segment_id"),
-        *("team_id", "served_by_id", "experienced_at", "submitted_at", "metadata"),
+        *("team_id", "experienced_at", "submitted_at", "metadata"),
     ]
     return {
         **{f: getattr(response, f) for f in fields},
