@@ -74,3 +74,30 @@ def test_demo_feedback_is_labelled_and_an_import_check_is_there_to_read() -> Non
     client.login(username=logins[0].email, password=DEMO_PASSWORD)
     page = client.get(f"/surveys/imports/{job.pk}/").content.decode()
     assert "Tarkistus: mitä tuonti tekisi" in page and "Hylätyt rivit" in page
+
+
+def test_the_front_desk_lead_sees_each_member_and_the_newcomer_stays_hidden() -> None:
+    seed_demo()
+    lead = Client()
+    assert lead.login(username="tiiminvetaja@demo.kaiku.fi", password=DEMO_PASSWORD)
+    team = Team.objects.get(name="Vastaanotto")
+    months = lead.get(f"/api/v1/teams/{team.pk}/feedback").json()["months"]
+    assert len(months) >= 5
+    people = {p["name"]: p for p in months[-1]["people"]}
+    assert set(people) == {"Aino Lahti", "Ville Niemi", "Sara Koski", "Eero Salo"}
+    assert people["Aino Lahti"]["shown"] and people["Aino Lahti"]["n"] >= 5
+    # The newcomer serves few: hidden every month he served anyone, never a count.
+    assert all(
+        p == {"user_id": p["user_id"], "name": "Eero Salo", "shown": False} or p["n"] == 0
+        for m in months
+        for p in m["people"]
+        if p["name"] == "Eero Salo"
+    )
+    aino = Client()
+    assert aino.login(username="aino.lahti@demo.kaiku.fi", password=DEMO_PASSWORD)
+    page = aino.get("/analytics/feedback/")
+    assert page.status_code == 200 and "Vastaanotto" in page.content.decode()
+    assert (
+        aino.get(f"/api/v1/teams/{team.pk}/feedback").json()["months"][-1]["people"][0]["name"]
+        == "Aino Lahti"
+    )

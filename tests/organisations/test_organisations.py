@@ -136,3 +136,19 @@ def test_a_wrong_secret_with_a_real_prefix_is_refused() -> None:
     assert services.authenticate_api_key(secret[:-1] + ("x" if secret[-1] != "x" else "y")) is None
     assert services.authenticate_api_key(f"kaiku_{key.prefix}_") is None
     assert services.authenticate_api_key("") is None
+
+
+def test_an_admin_names_a_team_lead_on_the_member_page() -> None:
+    organisation, owner = make_organisation()
+    team = services.create_team(actor=owner_actor(organisation), name="Vastaanotto")
+    _user, membership = make_member(organisation, Role.HANDLER)
+    client = Client()
+    client.force_login(owner)
+    page = client.get(f"/organisation/members/{membership.pk}/")
+    assert "Vetää tiimejä" in page.content.decode() or "Leads teams" in page.content.decode()
+    client.post(
+        f"/organisation/members/{membership.pk}/",
+        {"role": Role.HANDLER, "teams": [], "leads": [team.pk]},
+    )
+    assert list(membership.leads.all()) == [team]
+    assert membership.teams.count() == 0

@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from kaiku.organisations.models import Role
 from kaiku.responses.importing import Importer, ImportFileError, read_table
 from kaiku.responses.models import Answer, CurvePoint, EmotionAnswer, Response
-from tests.factories import make_organisation, make_survey
+from tests.factories import make_member, make_organisation, make_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,21 @@ def test_batches_saved_by_writer_threads_each_row_once(monkeypatch: pytest.Monke
     again = _run(survey, data, batch_size=3)
     assert (again.imported, again.duplicates) == (0, 40)
     assert Response.objects.count() == 40
+
+
+def test_served_by_names_a_member_by_email_and_a_stranger_is_refused() -> None:
+    survey = _survey()
+    user, _ = make_member(survey.organisation, Role.VIEWER)
+    data = (
+        "submitted_at;nps;served_by\n"
+        f"2026-03-01 10:00;4;{user.email.upper()}\n"
+        "2026-03-01 11:00;5;someone@elsewhere.example\n"
+        "2026-03-01 12:00;6;\n"
+    ).encode()
+    report = _run(survey, data)
+    assert (report.imported, report.rejected) == (2, 1)
+    assert (report.errors[0].row, report.errors[0].column) == (3, "served_by")
+    assert sorted(
+        Response.objects.filter(survey=survey).values_list("served_by_id", flat=True),
+        key=lambda v: v or 0,
+    ) == [None, user.pk]

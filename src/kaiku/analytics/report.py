@@ -117,7 +117,7 @@ def build_report(
         story.append(Paragraph(_("Too few responses in this period to report."), style["body"]))
 
     story.append(Paragraph(_("How each stage felt"), style["h2"]))
-    rows = [[_("Stage"), "n", _("Valence (95% interval)"), _("Negative"), _("Journey curve")]]
+    rows = [[_("Stage"), "n", _("Valence (interval, 95%)"), _("Negative"), _("Journey curve")]]
     shades = []
     for column in found.stages:
         summary = column.summary

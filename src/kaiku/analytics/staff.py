@@ -222,6 +222,7 @@ def team_report(
             shown = person.user_id not in hidden
             slices[person.user_id] = _slice(by_person.get(person.user_id, {}), shown)
         months.append(Month(start, end, slices))
+    months = _from_first_feedback(months)
     detail = _chosen(months, month)
     _describe(detail, team.organisation_id, language, scope)
     return Report(team, minimum_n(), True, people, months, detail)
@@ -245,6 +246,7 @@ def elsewhere_report(actor: Actor, *, today: date, month: str = "", language: st
         own = sums.get(index, {}).get(me.user_id, {})
         shown = int(own.get("responses", 0)) >= minimum_n() or not own.get("responses")
         months.append(Month(start, end, {me.user_id: _slice(own, shown)}))
+    months = _from_first_feedback(months)
     detail = _chosen(months, month)
     _describe(detail, actor.organisation.pk, language, scope)
     return Report(None, minimum_n(), False, [me], months, detail)
@@ -291,6 +293,14 @@ def _slice(sums: Mapping[str, float], shown: bool) -> Slice:
     if not sums.get("responses"):
         return Slice(shown=True, summary=Summary(n=0, enough=False))
     return Slice(shown=True, summary=summarise(sums, 1))
+
+
+def _from_first_feedback(months: list[Month]) -> list[Month]:
+    """The months from the first that has any response (an empty month tells nothing)."""
+    for index, month in enumerate(months):
+        if any(not s.shown or (s.summary and s.summary.n) for s in month.slices.values()):
+            return months[index:]
+    return months[-1:]
 
 
 def _chosen(months: list[Month], key: str) -> Month:

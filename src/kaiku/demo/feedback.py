@@ -34,6 +34,19 @@ PAIN = {
 # And where it delights.
 DELIGHT = {"Lääkärin vastaanotto": 0.6, "Ensimmäinen puhelu asiakaspalvelussa": 0.5}
 
+# Who served at the front desk of the clinic (team Vastaanotto): e-mail, name, and
+# how their customers tend to feel (added to the odds of being the one who served a
+# good visit). Eero is new and serves few, so his months stay under the threshold.
+DEMO_STAFF_TEAM = "Vastaanotto"
+DEMO_STAFF = [
+    ("aino.lahti@demo.kaiku.fi", "Aino", "Lahti", 0.6),
+    ("ville.niemi@demo.kaiku.fi", "Ville", "Niemi", -0.4),
+    ("sara.koski@demo.kaiku.fi", "Sara", "Koski", 0.0),
+    ("eero.salo@demo.kaiku.fi", "Eero", "Salo", 0.0),
+]
+STAFF_SHARE = {"eero.salo@demo.kaiku.fi": 0.1}
+UNNAMED_SHARE = 0.3  # feedback that names nobody: a kiosk, a form without the field
+
 NEGATIVE_TEXTS = [
     ("fi", "Jonotin puhelimessa yli puoli tuntia, eikä kukaan kertonut kauanko vielä menee."),
     ("fi", "Jouduin kertomaan samat asiat kolmeen kertaan eri ihmisille."),
@@ -154,14 +167,19 @@ def _questions(sensitive: bool) -> list[surveys.QuestionSpec]:
 def generate_feedback(survey: Survey, count: int = DEMO_RESPONSES_PER_SURVEY) -> int:
     """Made-up responses for a demo survey, loaded through the import engine."""
     rng = random.Random(f"{SEED}-{survey.journey.name}")
+    # Its own generator, so that who served changes none of the other draws.
+    staff_rng = random.Random(f"{SEED}-{survey.journey.name}-staff")
     touchpoints = list(
-        survey.touchpoints.select_related("stage").order_by("stage__position", "position")
+        survey.touchpoints.select_related("stage", "owner_team").order_by(
+            "stage__position", "position"
+        )
     )
     stages = list(survey.journey.stages.order_by("position"))
     first = survey.questions.order_by("position").first()
     assert first is not None
     header = ["submitted_at", "experienced_at", "touchpoint", "channel", "language", first.key,
-              "ease", "effectiveness", "feeling", "curve", "what_happened", "praise"]  # fmt: skip
+              "ease", "effectiveness", "feeling", "curve", "what_happened", "praise",
+              "team", "served_by"]  # fmt: skip
     now = timezone.now()
     rows: list[tuple[int, list[str]]] = []
     for number in range(2, count + 2):
@@ -189,11 +207,27 @@ def generate_feedback(survey: Survey, count: int = DEMO_RESPONSES_PER_SURVEY) ->
             _curve(stages, touchpoint.stage_id, mood, rng),
             _negative_text(rng) if mood < -0.1 and rng.random() < 0.55 else "",
             _text(POSITIVE_TEXTS, rng) if mood > 0.4 and rng.random() < 0.3 else "",
+            touchpoint.owner_team.name if touchpoint.owner_team else "",
+            _served_by(touchpoint, mood, staff_rng),
         ]
         rows.append((number, row))
     report = Importer(survey, header, is_demo=True).run(rows)
     assert report.rejected == 0, report.errors[:3]
     return report.imported
+
+
+def _served_by(touchpoint: Any, mood: float, rng: random.Random) -> str:
+    """The staff member who served, for the front desk's touchpoints."""
+    team = touchpoint.owner_team
+    if team is None or team.name != DEMO_STAFF_TEAM:
+        return ""
+    if rng.random() < UNNAMED_SHARE:
+        return ""
+    weights = [
+        STAFF_SHARE.get(email, 1.0) * max(0.05, 1 + warmth * mood)
+        for email, _first, _last, warmth in DEMO_STAFF
+    ]
+    return rng.choices([email for email, *_rest in DEMO_STAFF], weights=weights)[0]
 
 
 def _scale(bounds: tuple[int, int], mood: float, rng: random.Random) -> int:
