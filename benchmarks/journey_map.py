@@ -7,8 +7,9 @@ their facts and rollups, and the map page read warm.
 Prints: loading the responses (the import engine, with a share of comments that are
 analysed for real), the catch-up that gives responses their facts, a full rebuild
 of the rollups from the facts, the map page (HTML, through Django's test client)
-and the map's data p50/p95 warm with and without a period filter, and the same
-data aggregated from the fact table directly, without rollups, as a ratio.
+and the map's data p50/p95 warm with and without a period filter, the drivers, pain
+points and staff feedback pages, and the same data aggregated from the fact table
+directly, without rollups, as a ratio.
 Without --database-url a throwaway SQLite file is used.
 """
 
@@ -36,8 +37,12 @@ TEXT_SHARE = 0.05
 
 
 def rows(survey: Any, count: int) -> Any:
+    from kaiku.demo.feedback import DEMO_STAFF, DEMO_STAFF_TEAM
+
     rng = random.Random(11)
-    touchpoints = list(survey.touchpoints.order_by("pk"))
+    staff_rng = random.Random(12)  # its own, so the other columns stay as they were
+    staff = [email for email, *_rest in DEMO_STAFF]
+    touchpoints = list(survey.touchpoints.select_related("owner_team").order_by("pk"))
     stages = list(survey.journey.stages.order_by("position"))
     from django.utils import timezone
 
@@ -60,8 +65,16 @@ def rows(survey: Any, count: int) -> Any:
                 rng.choice(["joy:2", "trust", "anger:3; sadness", "fear:1", ""]),
                 curve,
                 rng.choice(TEXTS) if rng.random() < TEXT_SHARE else "",
+                *_front_desk(touchpoint, DEMO_STAFF_TEAM, staff, staff_rng),
             ],
         )
+
+
+def _front_desk(touchpoint: Any, team: str, staff: list[str], rng: random.Random) -> list[str]:
+    """The team and, seven times in ten, who served, at the demo's front desk."""
+    if touchpoint.owner_team is None or touchpoint.owner_team.name != team:
+        return ["", ""]
+    return [team, rng.choice(staff) if rng.random() < 0.7 else ""]
 
 
 def load(survey: Any, header: list[str], count: int, importer: Any, services: Any) -> None:
@@ -122,6 +135,7 @@ def main() -> None:
 
     from kaiku.analytics import selectors, services
     from kaiku.analytics.models import EMOTION_FIELDS, ResponseFact, TouchpointDay
+    from kaiku.demo.feedback import DEMO_STAFF_TEAM
     from kaiku.demo.services import DEMO_USERS, seed_demo
     from kaiku.journeys.models import Journey
     from kaiku.responses.importing import Importer
@@ -135,7 +149,8 @@ def main() -> None:
     assert journey is not None
     survey = Survey.objects.get(journey=journey)
     header = ["submitted_at", "touchpoint", "channel", "language", "nps", "ease",
-              "effectiveness", "feeling", "curve", "what_happened"]  # fmt: skip
+              "effectiveness", "feeling", "curve", "what_happened", "team",
+              "served_by"]  # fmt: skip
     print(describe())
     print(f"database: {connection.vendor}")
 
@@ -166,6 +181,17 @@ def main() -> None:
     for page in ("drivers", "pain-points"):
         p50, p95 = timed(lambda p=page: client.get(f"{url}{p}/"), options.rounds)
         print(f"{page} page (HTML), whole year: p50 {p50:.0f} ms, p95 {p95:.0f} ms")
+    lead = Client()
+    lead.force_login(organisation.memberships.get(user__username=DEMO_USERS[3][0]).user)
+    team = organisation.teams.get(name=DEMO_STAFF_TEAM)
+    in_team = ResponseFact.objects.filter(organisation=organisation, team_id=team.pk).count()
+    team_url = f"/analytics/teams/{team.pk}/"
+    assert lead.get(team_url).status_code == 200
+    p50, p95 = timed(lambda: lead.get(team_url), options.rounds)
+    print(
+        f"team feedback page (HTML, the lead: 12 months × 4 members, {in_team:,} responses): "
+        f"p50 {p50:.0f} ms, p95 {p95:.0f} ms"
+    )
 
     filters = selectors.Filters()
     p50, p95 = timed(
