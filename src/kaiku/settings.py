@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "kaiku.responses",
     "kaiku.textanalysis",
     "kaiku.analytics",
+    "kaiku.loop",
     "kaiku.invitations",
     "kaiku.demo",
     "ninja",

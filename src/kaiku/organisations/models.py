@@ -87,6 +87,12 @@ class Membership(models.Model):
     leads = models.ManyToManyField(
         Team, blank=True, related_name="leads", verbose_name=_("leads teams")
     )
+    # Cases with crisis signals (grief, serious illness, self-harm…) go to these people.
+    handles_sensitive = models.BooleanField(
+        _("handles sensitive cases"),
+        default=False,
+        help_text=_("Trained to follow up on feedback that tells of grief, illness or crisis."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
