@@ -227,6 +227,9 @@ class RoundRobin(models.Model):
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="+")
     last_user_id = models.IntegerField(default=0)
 
+    def __str__(self) -> str:
+        return f"{self.team_id} → after {self.last_user_id}"
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
