@@ -12,6 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaiku.journeys import services as journeys
 from kaiku.journeys.models import Journey, Segment, Touchpoint
+from kaiku.loop import alerts
+from kaiku.loop import services as loop_services
 from kaiku.organisations import services as organisations
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import ApiKey, Membership, Organisation, Role, Team
@@ -169,6 +171,15 @@ def make_world() -> World:
     survey = make_survey(organisation, world.journey)
     response = submit(survey, {"nps": 5, "what_happened": "Jonotin pitkään."})
     export = journeys.request_journey_export(actor=actor, journey=world.journey)
+    webhook = loop_services.save_webhook(actor=actor, name="Slack", url="http://127.0.0.1:9/hook")
+    rule = loop_services.save_rule(
+        actor=actor,
+        name="Tyytymätön",
+        conditions=[{"measure": "nps", "op": "lte", "value": 6}],
+        webhooks=[webhook],
+    )
+    case = alerts.open_case(response=response, subject=alerts.subject_of(response), matched=[rule])
+    assert case is not None
     read_key, world.keys["read"] = make_api_key(organisation, scope="read")
     _write_key, world.keys["write"] = make_api_key(organisation, scope="write")
     world.ids = {
@@ -185,6 +196,9 @@ def make_world() -> World:
         "response_id": response.pk,
         "kiosk_id": surveys.create_kiosk(actor=actor, survey=survey, name="Aula").pk,
         "job_id": make_import_job(survey).pk,
+        "case_id": case.pk,
+        "rule_id": rule.pk,
+        "webhook_id": webhook.pk,
     }
     return world
 

@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-invitations": {"task": "invitations.send_due", "schedule": 60.0},
     # Responses without comments reach the dashboards' rollups this way.
     "roll-up-new-responses": {"task": "analytics.roll_up_new_responses", "schedule": 15.0},
+    # The loop: responses a lost task missed, notifications to retry, deadlines passed.
+    "check-new-responses": {"task": "loop.check_new_responses", "schedule": 15.0},
+    "deliver-due-messages": {"task": "loop.deliver_due", "schedule": 15.0},
+    "escalate-overdue-cases": {"task": "loop.escalate_overdue", "schedule": 60.0},
 }
 
 # Security headers; the CSP allows only what the app serves itself (no CDN).

@@ -61,6 +61,7 @@ urlpatterns = [
     path("responses/", include("kaiku.responses.urls")),
     path("analysis/", include("kaiku.textanalysis.urls")),
     path("analytics/", include("kaiku.analytics.urls")),
+    path("cases/", include("kaiku.loop.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("admin/", admin.site.urls),

@@ -284,3 +284,12 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class LoopState(models.Model):
+    """How far the scheduled sweep has checked responses against the alert rules."""
+
+    checked_up_to = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"checked up to response {self.checked_up_to}"

@@ -1,7 +1,36 @@
-"""Where the loop hears of responses: analysed comments, and responses without any."""
+"""Where the loop hears of responses: comments analysed, or a response saved that
+has none to wait for."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import transaction
+
+from kaiku.loop.alerts import has_rules
+from kaiku.responses.signals import response_submitted
+from kaiku.textanalysis.signals import answers_analysed
+
+
+def analysed(sender: Any, analyses: list, **kwargs: Any) -> None:
+    from kaiku.loop.tasks import check_responses_task
+
+    ids = sorted({a.response_id for a in analyses})
+    transaction.on_commit(lambda: check_responses_task.delay(ids))
+
+
+def submitted(
+    sender: Any, response_id: int, organisation_id: int, with_text: bool, **kwargs: Any
+) -> None:
+    # A response with comments is checked when they are analysed; one without can
+    # meet only a rule, and most organisations' rules are few and rarely change.
+    if with_text or not has_rules(organisation_id):
+        return
+    from kaiku.loop.tasks import check_responses_task
+
+    check_responses_task.delay([response_id])
+
 
 def connect() -> None:
-    pass
+    answers_analysed.connect(analysed, dispatch_uid="loop.analysed")
+    response_submitted.connect(submitted, dispatch_uid="loop.submitted")

@@ -23,6 +23,7 @@ from kaiku.responses.models import (
     Response,
     Source,
 )
+from kaiku.responses.signals import response_submitted
 from kaiku.responses.writes import insert_response
 from kaiku.surveys.models import QuestionKind, Survey
 from kaiku.surveys.selectors import structure
@@ -209,6 +210,14 @@ def _save(submission: Submission, checked: Checked) -> Response:
         from kaiku.textanalysis.tasks import analyse_responses_task
 
         transaction.on_commit(lambda: analyse_responses_task.delay([response_id]))
+    transaction.on_commit(
+        lambda: response_submitted.send(
+            sender=Response,
+            response_id=response_id,
+            organisation_id=survey.organisation_id,
+            with_text=with_text,
+        )
+    )
     return Response.from_db(
         router.db_for_write(Response), ["id", *row], [response_id, *row.values()]
     )

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 
 # Sent after an import saved responses, with `survey_id` and `imported` (how many).
 responses_imported = Signal()
+
+# Sent after a submitted response (form, kiosk, API) has committed, with `response_id`,
+# `organisation_id` and `with_text` (whether it has comments, which are then analysed first).
+response_submitted = Signal()
