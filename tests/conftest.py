@@ -13,8 +13,9 @@ from django.utils import translation
 
 from tests.services import REDIS_URL, redis_reachable, running_in_ci
 
-# The `broker` and `worker` fixtures: a real Celery worker on Redis.
-pytest_plugins = ["tests.worker"]
+# The `broker` and `worker` fixtures: a real Celery worker on Redis; `receiver` and
+# `inbox`: a local webhook receiver and a local SMTP server.
+pytest_plugins = ["tests.worker", "tests.loop.servers"]
 
 # The browser tests drive Debian's Chromium (`make browser-deps`); Playwright downloads none.
 CHROMIUM = "/usr/bin/chromium"

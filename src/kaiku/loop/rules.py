@@ -159,4 +159,4 @@ def describe(conditions: Sequence[Mapping[str, Any]]) -> str:
         else:
             name = c["emotion"] if c["measure"] == "emotion" else c["measure"]
             parts.append(f"{name} {signs[c['op']]} {c['value']}")
-    return _(" and ").join(parts)
+    return f" {_('and')} ".join(parts)

@@ -20,6 +20,7 @@ from kaiku.journeys.models import Touchpoint
 from kaiku.loop import selectors, services
 from kaiku.loop.forms import ContactForm, NoteForm, ResolveForm, RuleForm, WebhookForm
 from kaiku.loop.models import AlertRule, CaseState, Webhook
+from kaiku.loop.rules import describe
 from kaiku.organisations.models import Membership, Role, Team
 from kaiku.organisations.permissions import actor_of, requires
 from kaiku.textanalysis import engine
@@ -201,7 +202,10 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "loop/rules.html",
-        {"rules": selectors.rules(organisation), "webhooks": selectors.webhooks(organisation)},
+        {
+            "rules": [(rule, describe(rule.conditions)) for rule in selectors.rules(organisation)],
+            "webhooks": selectors.webhooks(organisation),
+        },
     )
 
 

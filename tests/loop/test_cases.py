@@ -1,0 +1,320 @@
+"""From a response to a case and through it: who gets it, by when, what they may do."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.utils import timezone
+
+from kaiku.journeys import services as journeys
+from kaiku.loop import alerts, services
+from kaiku.loop.models import Case, CaseState, Channel, EventKind, OutboxMessage, Priority
+from kaiku.organisations import services as organisations
+from kaiku.organisations.actors import Actor
+from kaiku.organisations.models import Membership, Role
+from kaiku.responses.services import ContactDetails
+from tests.factories import make_api_key, make_member, make_organisation, make_survey, owner_actor
+from tests.factories import submit as submit_response
+
+pytestmark = pytest.mark.django_db
+
+
+def _world() -> dict[str, Any]:
+    """An organisation whose survey's first touchpoint belongs to a team of two
+    handlers, with a rule for detractors."""
+    organisation, owner = make_organisation()
+    actor = owner_actor(organisation)
+    team = organisations.create_team(actor=actor, name="Asiakaspalvelu")
+    survey = make_survey(organisation)
+    touchpoint = survey.touchpoints.order_by("pk").first()
+    journeys.update_touchpoint(
+        actor=actor,
+        touchpoint=touchpoint,
+        name=touchpoint.name,
+        channel=touchpoint.channel,
+        layer=touchpoint.layer,
+        owner_team_id=team.pk,
+    )
+    handlers = []
+    for _ in range(2):
+        user, membership = make_member(organisation, Role.HANDLER)
+        organisations.set_member_teams(actor=actor, membership=membership, teams=[team])
+        handlers.append(user)
+    lead, lead_membership = make_member(organisation, Role.HANDLER)
+    organisations.set_member_teams(actor=actor, membership=lead_membership, teams=[], leads=[team])
+    rule = services.save_rule(
+        actor=actor,
+        name="Arvostelija",
+        conditions=[{"measure": "nps", "op": "lte", "value": 6}],
+        deadline_hours=8,
+    )
+    return {
+        "organisation": organisation, "actor": actor, "team": team, "survey": survey,
+        "touchpoint": touchpoint, "handlers": handlers, "lead": lead, "rule": rule,
+        "owner": owner,
+    }  # fmt: skip
+
+
+def _submit(world: dict, capture: Any, answers: dict, **fields: Any) -> Any:
+    with capture(execute=True):
+        return submit_response(
+            world["survey"], answers, touchpoint_id=world["touchpoint"].pk, **fields
+        )
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_detractors_open_cases_for_the_owner_team_in_turn_with_a_deadline(
+    django_capture_on_commit_callbacks: Any,
+):
+    world = _world()
+    before = timezone.now()
+    responses = [
+        _submit(world, django_capture_on_commit_callbacks, {"nps": score}) for score in (2, 5, 3)
+    ]
+    cases = [Case.objects.get(response=r) for r in responses]
+    first, second = world["handlers"]
+    assert [c.assignee for c in cases] == [first, second, first]
+    assert all(c.team == world["team"] and c.state == CaseState.NEW for c in cases)
+    assert all(c.deadline_at and c.deadline_at > before for c in cases)
+    mail = OutboxMessage.objects.filter(case=cases[0], channel=Channel.EMAIL)
+    assert [m.recipient for m in mail] == [first.email]
+    assert cases[0].events.get().kind == EventKind.OPENED
+
+
+def test_a_promoter_opens_no_case_and_nor_does_an_import(django_capture_on_commit_callbacks: Any):
+    world = _world()
+    _submit(world, django_capture_on_commit_callbacks, {"nps": 10})
+    _submit(world, django_capture_on_commit_callbacks, {"nps": 0}, source="import")
+    assert not Case.objects.exists()
+
+
+def test_checking_a_response_again_opens_no_second_case(django_capture_on_commit_callbacks: Any):
+    world = _world()
+    response = _submit(world, django_capture_on_commit_callbacks, {"nps": 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.check_responses(response_ids=[response.pk, response.pk])
+    assert Case.objects.count() == 1
+    assert OutboxMessage.objects.count() == 1
+
+
+def test_an_angry_comment_is_checked_once_it_is_analysed(django_capture_on_commit_callbacks: Any):
+    world = _world()
+    services.save_rule(
+        actor=world["actor"],
+        name="Vihainen",
+        conditions=[
+            {"measure": "emotion", "emotion": "anger", "op": "gte", "value": 0.2},
+            {"measure": "valence", "op": "lte", "value": -0.2},
+        ],
+        priority=Priority.HIGH,
+    )
+    angry = "Olen todella vihainen, palvelu oli surkeaa ja henkilökunta töykeää!"
+    response = _submit(
+        world, django_capture_on_commit_callbacks, {"nps": 6, "what_happened": angry}
+    )
+    case = Case.objects.get(response=response)
+    assert case.priority == Priority.HIGH
+    assert set(case.matched_rules) == {"Arvostelija", "Vihainen"}
+
+
+def test_self_harm_opens_an_urgent_sensitive_case_for_a_trained_handler_without_a_rule(
+    django_capture_on_commit_callbacks: Any,
+):
+    world = _world()
+    world["rule"].delete()
+    trained, membership = make_member(world["organisation"], Role.HANDLER)
+    Membership.objects.filter(pk=membership.pk).update(handles_sensitive=True)
+    response = _submit(
+        world,
+        django_capture_on_commit_callbacks,
+        {"nps": 5, "what_happened": "En jaksa elää enää, kun mikään ei etene."},
+    )
+    case = Case.objects.get(response=response)
+    assert case.priority == Priority.URGENT and case.sensitive
+    assert case.assignee == trained  # not the team's untrained handlers
+    told = set(OutboxMessage.objects.filter(case=case).values_list("recipient", flat=True))
+    assert {trained.email, world["lead"].email} <= told
+    # Only people trained for it (and admins) see it.
+    page = f"/cases/{case.pk}/"
+    assert _client(world["handlers"][0]).get(page).status_code == 404
+    shown = _client(trained).get(page)
+    assert shown.status_code == 200 and "MIELI" in shown.content.decode()
+
+
+def test_reaching_out_needs_consent_and_a_customer_call_is_only_recorded(
+    django_capture_on_commit_callbacks: Any,
+):
+    world = _world()
+    handler = world["handlers"][0]
+    actor = Actor(organisation=world["organisation"], role=Role.HANDLER, user=handler)
+    silent = Case.objects.get(
+        response=_submit(world, django_capture_on_commit_callbacks, {"nps": 2})
+    )
+    with pytest.raises(ValidationError):
+        services.log_contact(actor=actor, case=silent, method="phone", outcome="reached")
+    services.log_contact(
+        actor=actor, case=silent, method="phone", outcome="reached", customer_initiated=True
+    )
+    agreed = Case.objects.get(
+        response=_submit(
+            world,
+            django_capture_on_commit_callbacks,
+            {"nps": 2, "contact_ok": True},
+            contact=ContactDetails(email="asiakas@example.fi"),
+        )
+    )
+    event = services.log_contact(
+        actor=actor, case=agreed, method="email", outcome="reached", text="Pahoittelin."
+    )
+    agreed.refresh_from_db()
+    assert event.data["method"] == "email" and agreed.first_contact_at is not None
+    assert agreed.state == CaseState.IN_PROGRESS
+
+
+def test_a_case_is_resolved_closed_and_reopened_with_its_history(
+    django_capture_on_commit_callbacks: Any,
+):
+    world = _world()
+    handler = world["handlers"][0]
+    actor = Actor(organisation=world["organisation"], role=Role.HANDLER, user=handler)
+    case = Case.objects.get(response=_submit(world, django_capture_on_commit_callbacks, {"nps": 2}))
+    services.change_state(actor=actor, case=case, state=CaseState.WAITING)
+    with pytest.raises(ValidationError):
+        services.change_state(actor=actor, case=case, state=CaseState.CLOSED)
+    services.add_note(actor=actor, case=case, text="Odotetaan asiakkaan vastausta.")
+    services.resolve(
+        actor=actor,
+        case=case,
+        resolution="Lasku korjattiin.",
+        root_cause="Väärä hinnasto",
+        touchpoint=world["touchpoint"],
+    )
+    services.change_state(actor=actor, case=case, state=CaseState.CLOSED)
+    services.reopen(actor=actor, case=case, text="Asiakas soitti uudelleen.")
+    case.refresh_from_db()
+    assert case.state == CaseState.IN_PROGRESS and case.resolved_at is None
+    kinds = list(case.events.values_list("kind", "data__after"))
+    assert kinds == [
+        ("opened", None),
+        ("state", "waiting"),
+        ("note", None),
+        ("state", "resolved"),
+        ("state", "closed"),
+        ("state", "in_progress"),
+    ]
+
+
+def test_a_passed_deadline_escalates_once_to_the_handler_and_the_lead(
+    django_capture_on_commit_callbacks: Any,
+):
+    world = _world()
+    case = Case.objects.get(response=_submit(world, django_capture_on_commit_callbacks, {"nps": 2}))
+    later = case.deadline_at + timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.escalate_overdue(now=later) == 1
+        assert services.escalate_overdue(now=later + timedelta(hours=1)) == 0
+    case.refresh_from_db()
+    assert case.escalated_at == later and case.priority == Priority.HIGH
+    told = set(
+        OutboxMessage.objects.filter(case=case, key__contains="escalated").values_list(
+            "recipient", flat=True
+        )
+    )
+    assert told == {case.assignee.email, world["lead"].email}
+
+
+def test_the_sweep_finds_a_response_whose_check_was_lost():
+    world = _world()
+    response = submit_response(world["survey"], {"nps": 0}, touchpoint_id=world["touchpoint"].pk)
+    assert not Case.objects.exists()  # the on-commit check never ran
+    assert services.check_new_responses() == 1
+    assert Case.objects.filter(response=response).exists()
+
+
+def test_the_inbox_shows_my_cases_and_the_api_resolves_one(
+    django_capture_on_commit_callbacks: Any,
+):
+    world = _world()
+    case = Case.objects.get(response=_submit(world, django_capture_on_commit_callbacks, {"nps": 2}))
+    handler = case.assignee
+    page = _client(handler).get("/cases/")
+    assert page.status_code == 200 and case.title in page.content.decode()
+    client = _client(handler)
+    listed = client.get("/api/v1/cases?box=mine").json()
+    assert [c["id"] for c in listed] == [case.pk]
+    note = client.post(
+        f"/api/v1/cases/{case.pk}/notes", json.dumps({"text": "Soitan huomenna."}),
+        content_type="application/json",
+    )  # fmt: skip
+    assert note.status_code == 201
+    done = client.post(
+        f"/api/v1/cases/{case.pk}/resolve",
+        json.dumps({"resolution": "Hyvitys annettu.", "touchpoint_id": world["touchpoint"].pk}),
+        content_type="application/json",
+    )
+    assert done.status_code == 200 and done.json()["state"] == "resolved"
+    assert [e["kind"] for e in done.json()["events"]] == ["opened", "note", "state"]
+
+
+def test_a_bad_rule_from_the_api_is_refused_with_the_field_named():
+    organisation, _owner = make_organisation()
+    _key, secret = make_api_key(organisation, scope="write")  # acts as an analyst
+    admin, _ = make_member(organisation, Role.ADMIN)
+    client = _client(admin)
+    answer = client.post(
+        "/api/v1/alert-rules",
+        json.dumps(
+            {"name": "Huono", "conditions": [{"measure": "nps", "op": "below", "value": 6}],
+             "assign_team_id": 999999}
+        ),
+        content_type="application/json",
+    )  # fmt: skip
+    assert answer.status_code == 422
+    assert "assign_team_id" in answer.content.decode()
+    good = client.post(
+        "/api/v1/alert-rules",
+        json.dumps({"name": "Hyvä", "conditions": [{"measure": "csat", "op": "lte", "value": 2}]}),
+        content_type="application/json",
+    )
+    assert good.status_code == 201 and good.json()["conditions"][0]["measure"] == "csat"
+    keyed = Client(headers={"Authorization": f"Bearer {secret}"})
+    assert keyed.get("/api/v1/alert-rules").status_code == 200  # a write key reads them
+    assert keyed.delete(f"/api/v1/alert-rules/{good.json()['id']}").status_code == 403
+
+
+def test_an_admin_makes_a_rule_in_the_form(django_capture_on_commit_callbacks: Any):
+    world = _world()
+    client = _client(world["owner"])
+    answer = client.post(
+        "/cases/rules/add/",
+        {
+            "name": "Vihaiset laskusta",
+            "active": "on",
+            "emotion": "anger",
+            "emotion_at_least": "0.5",
+            "themes": ["billing"],
+            "open_case": "on",
+            "priority": "high",
+            "deadline_hours": "16",
+            "notify_emails": "laatu@example.fi, johto@example.fi",
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    rule = world["organisation"].alert_rules.get(name="Vihaiset laskusta")
+    assert rule.conditions == [
+        {"measure": "emotion", "emotion": "anger", "op": "gte", "value": 0.5},
+        {"measure": "theme", "any_of": ["billing"]},
+    ]
+    assert rule.notify_emails == ["laatu@example.fi", "johto@example.fi"]
+    empty = client.post("/cases/rules/add/", {"name": "Tyhjä", "priority": "normal"})
+    assert empty.status_code == 200 and "ehto" in empty.content.decode().lower()
