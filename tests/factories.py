@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kaiku.journeys import services as journeys
 from kaiku.journeys.models import Journey, Segment, Touchpoint
+from kaiku.loop import actions as loop_actions
 from kaiku.loop import alerts
 from kaiku.loop import services as loop_services
 from kaiku.organisations import services as organisations
@@ -180,6 +181,9 @@ def make_world() -> World:
     )
     case = alerts.open_case(response=response, subject=alerts.subject_of(response), matched=[rule])
     assert case is not None
+    action = loop_actions.save_action(
+        actor=actor, title="Jonot lyhyemmiksi", touchpoints=[touchpoint], case=case
+    )
     read_key, world.keys["read"] = make_api_key(organisation, scope="read")
     _write_key, world.keys["write"] = make_api_key(organisation, scope="write")
     world.ids = {
@@ -199,6 +203,7 @@ def make_world() -> World:
         "case_id": case.pk,
         "rule_id": rule.pk,
         "webhook_id": webhook.pk,
+        "action_id": action.pk,
     }
     return world
 

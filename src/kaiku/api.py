@@ -11,6 +11,7 @@ from kaiku.audit.api import router as audit_router
 from kaiku.core.validation import error_details
 from kaiku.invitations.api import router as invitations_router
 from kaiku.journeys.api import router as journeys_router
+from kaiku.loop.action_api import router as actions_router
 from kaiku.loop.api import router as loop_router
 from kaiku.organisations.api import router as organisations_router
 from kaiku.responses.api import public_router as responses_public_router
@@ -55,4 +56,5 @@ api.add_router("/v1/", invitations_router)
 api.add_router("/v1/", textanalysis_router)
 api.add_router("/v1/", analytics_router)
 api.add_router("/v1/", loop_router)
+api.add_router("/v1/", actions_router)
 api.add_router("/v1/", audit_router)

@@ -8,6 +8,7 @@ from django.views.i18n import set_language
 from kaiku.api import api
 from kaiku.core import views as core_views
 from kaiku.invitations import public_views as invitation_views
+from kaiku.loop import public_views as loop_public_views
 from kaiku.organisations.permissions import public, signed_in
 from kaiku.responses import kiosk_views
 
@@ -55,6 +56,7 @@ urlpatterns = [
     path("k/<str:token>/", kiosk_views.kiosk, name="kiosk"),
     path("i/<str:token>/", invitation_views.invitation, name="invitation"),
     path("o/<str:token>/", invitation_views.opt_out, name="opt_out"),
+    path("u/<str:token>/", loop_public_views.unsubscribe, name="loop_unsubscribe"),
     path("k/<str:token>/thanks/", kiosk_views.kiosk_thanks, name="kiosk_thanks"),
     path("journeys/", include("kaiku.journeys.urls")),
     path("surveys/", include("kaiku.surveys.urls")),
@@ -62,6 +64,7 @@ urlpatterns = [
     path("analysis/", include("kaiku.textanalysis.urls")),
     path("analytics/", include("kaiku.analytics.urls")),
     path("cases/", include("kaiku.loop.urls")),
+    path("actions/", include("kaiku.loop.action_urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("admin/", admin.site.urls),

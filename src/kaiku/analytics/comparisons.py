@@ -48,6 +48,19 @@ def compare(
     return rows
 
 
+def compare_touchpoints(
+    organisation: Organisation, touchpoint_ids: list[int], a: Filters, b: Filters
+) -> CompareRow:
+    """Slice a against slice b over a set of touchpoints, of any journeys, together
+    (an improvement action's after against its before)."""
+    cells = TouchpointDay.objects.filter(
+        organisation_id=organisation.pk, touchpoint_id__in=touchpoint_ids
+    )
+    sums_a = sums_by(a.apply(cells), "touchpoint_id", TOUCHPOINT_SUMS)
+    sums_b = sums_by(b.apply(cells), "touchpoint_id", TOUCHPOINT_SUMS)
+    return _row(None, _total(sums_a), _total(sums_b))
+
+
 def _total(sums: dict[int, dict[str, float]]) -> dict[str, float]:
     total: dict[str, float] = {}
     for cell in sums.values():

@@ -59,10 +59,26 @@ def journey_map(request: HttpRequest, journey_id: int) -> HttpResponse:
         for layer, label in Layer.choices
     ]
     grid = [row for row in grid if any(row[2])]
+    # The outer loop's actions on these touchpoints, with their measured effect: the
+    # map is where a CX lead sees whether a fix helped.
+    from kaiku.loop import actions
+
+    on_map = {
+        touchpoint_id: [(a, actions.effect(a)) for a in found_actions]
+        for touchpoint_id, found_actions in actions.actions_by_touchpoint(
+            organisation, found.journey.pk
+        ).items()
+    }
     return render(
         request,
         "analytics/journey_map.html",
-        {"map": found, "form": form, "grid": grid, "chart": charts.map_chart(found)},
+        {
+            "map": found,
+            "form": form,
+            "grid": grid,
+            "chart": charts.map_chart(found),
+            "actions": on_map,
+        },
     )
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.validators import validate_email
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from kaiku.journeys.models import Touchpoint
 from kaiku.loop.models import (
+    ActionState,
     AlertRule,
     ContactMethod,
     ContactOutcome,
@@ -215,3 +217,66 @@ class WebhookForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     url = forms.URLField(label=_("URL"), max_length=500)
     format = forms.ChoiceField(label=_("Format"), choices=WebhookFormat.choices)
+
+
+class ActionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    problem = forms.CharField(
+        label=_("Problem"), max_length=4000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What hurts, for whom, and what the feedback says."),
+    )  # fmt: skip
+    touchpoints = forms.ModelMultipleChoiceField(
+        label=_("Touchpoints"), queryset=Touchpoint.objects.none(), required=False,
+        help_text=_("Its effect is measured on these touchpoints' feedback."),
+    )  # fmt: skip
+    themes = forms.MultipleChoiceField(label=_("Themes"), choices=[], required=False)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), required=False)
+    state = forms.ChoiceField(label=_("State"), choices=ActionState.choices, initial="planned")
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    window_days = forms.IntegerField(
+        label=_("Days before and after"), min_value=7, max_value=365, initial=30,
+        help_text=_("The effect compares this many days after the action was done with as "
+                    "many before it."),
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *args: Any,
+        teams: QuerySet[Team],
+        touchpoints: QuerySet[Touchpoint],
+        members: QuerySet[User],
+        themes: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams  # type: ignore[attr-defined]
+        self.fields["touchpoints"].queryset = touchpoints  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = members  # type: ignore[attr-defined]
+        self.fields["themes"].choices = themes  # type: ignore[attr-defined]
+
+
+class AnnouncementForm(forms.Form):
+    subject_fi = forms.CharField(label=_("Subject (Finnish)"), max_length=300)
+    body_fi = forms.CharField(
+        label=_("Message (Finnish)"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    subject_sv = forms.CharField(label=_("Subject (Swedish)"), max_length=300)
+    body_sv = forms.CharField(
+        label=_("Message (Swedish)"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    subject_en = forms.CharField(label=_("Subject (English)"), max_length=300)
+    body_en = forms.CharField(
+        label=_("Message (English)"), max_length=8000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def texts(self) -> tuple[dict[str, str], dict[str, str]]:
+        data = self.cleaned_data
+        languages = ("fi", "sv", "en")
+        return (
+            {lang: data[f"subject_{lang}"] for lang in languages},
+            {lang: data[f"body_{lang}"] for lang in languages},
+        )

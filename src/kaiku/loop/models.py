@@ -260,6 +260,9 @@ class OutboxMessage(models.Model):
     webhook = models.ForeignKey(
         Webhook, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
+    announcement = models.ForeignKey(
+        "Announcement", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
     recipient = models.EmailField(blank=True)
     subject = models.CharField(max_length=300, blank=True)
     body = models.TextField(blank=True)
@@ -293,3 +296,82 @@ class LoopState(models.Model):
 
     def __str__(self) -> str:
         return f"checked up to response {self.checked_up_to}"
+
+
+# The outer loop ------------------------------------------------------------------
+
+
+class ActionState(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Action(models.Model):
+    """An improvement to the service path (kehitystoimenpide): what hurts, what is done
+    about it, by whom and by when, and, once done, whether the touchpoints' feedback
+    changed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("title"), max_length=300)
+    problem = models.TextField(_("problem"), max_length=4000, blank=True)
+    touchpoints = models.ManyToManyField(
+        Touchpoint, blank=True, related_name="actions", verbose_name=_("touchpoints")
+    )
+    themes = models.JSONField(_("themes"), default=list, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("owner"),
+    )  # fmt: skip
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("team"),
+    )  # fmt: skip
+    state = models.CharField(
+        _("state"), max_length=12, choices=ActionState.choices, default=ActionState.PLANNED
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    # The effect compares this many days before `done_on` with as many after it.
+    window_days = models.PositiveSmallIntegerField(_("days before and after"), default=30)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("improvement action")
+        verbose_name_plural = _("improvement actions")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Announcement(models.Model):
+    """ "You said, we did": the message about a done action to the customers whose
+    feedback was about its touchpoints or themes and who agreed to hear of changes."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="announcements")
+    subject = models.JSONField(default=dict)  # language → text
+    body = models.JSONField(default=dict)
+    recipients = models.PositiveIntegerField(default=0)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"announcement of {self.action_id}"

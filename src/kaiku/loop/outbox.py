@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -79,7 +79,7 @@ def notify_without_case(*, response: Response, rules: list[AlertRule]) -> int:
         body = f"{subject}\n\n{_link(reverse('responses:detail', args=[response.pk]))}\n"
         for address in rule.notify_emails:
             key = f"response:{response.pk}:rule:{rule.pk}:email:{address.lower()}"
-            written += _add(
+            written += queue(
                 OutboxMessage(
                     organisation_id=response.organisation_id,
                     key=key,
@@ -101,7 +101,7 @@ def notify_without_case(*, response: Response, rules: list[AlertRule]) -> int:
                     "url": _link(reverse("responses:detail", args=[response.pk])),
                 },
             }
-            written += _add(
+            written += queue(
                 OutboxMessage(
                     organisation_id=response.organisation_id,
                     key=f"response:{response.pk}:rule:{rule.pk}:webhook:{webhook.pk}",
@@ -126,7 +126,7 @@ def _case_body(case: Case) -> str:
 
 
 def _email(case: Case, key: str, address: str, subject: str, body: str) -> int:
-    return _add(
+    return queue(
         OutboxMessage(
             organisation_id=case.organisation_id,
             key=key[:200] if len(key) <= 200 else _hashed(key),
@@ -155,7 +155,7 @@ def _webhook(case: Case, webhook: Webhook, key: str, event: str) -> int:
         },
         "response": {"id": case.response_id},
     }
-    return _add(
+    return queue(
         OutboxMessage(
             organisation_id=case.organisation_id,
             key=key,
@@ -167,12 +167,16 @@ def _webhook(case: Case, webhook: Webhook, key: str, event: str) -> int:
     )
 
 
-def _add(message: OutboxMessage) -> int:
+def queue(message: OutboxMessage) -> int:
     """Write a message unless one with its key is there already; deliver after commit."""
     message.next_attempt_at = timezone.now()
     if OutboxMessage.objects.filter(key=message.key).exists():
         return 0
-    message.save()
+    try:
+        with transaction.atomic():  # a savepoint: a writer racing us keeps its row
+            message.save()
+    except IntegrityError:
+        return 0
     from kaiku.loop.tasks import deliver_message_task
 
     message_id = message.pk

@@ -107,3 +107,9 @@ def sparkline(trend: list) -> SafeString:
         lines,
         dots,
     )
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    """mapping[key], or nothing (for dicts keyed by id in templates)."""
+    return mapping.get(key, ()) if mapping else ()
