@@ -101,3 +101,27 @@ def test_the_front_desk_lead_sees_each_member_and_the_newcomer_stays_hidden() ->
         aino.get(f"/api/v1/teams/{team.pk}/feedback").json()["months"][-1]["people"][0]["name"]
         == "Aino Lahti"
     )
+
+
+def test_the_demo_loop_has_open_and_closed_cases_and_a_measured_action() -> None:
+    from kaiku.analytics.services import roll_up_new_responses
+    from kaiku.demo.loop import seed_demo_loop
+    from kaiku.loop import actions
+    from kaiku.loop.models import Action, ActionState, Case, CaseState
+
+    organisation, _logins = seed_demo()
+    assert seed_demo_loop(organisation) > 0
+    assert seed_demo_loop(organisation) == 0  # once
+    states = set(Case.objects.values_list("state", flat=True))
+    assert CaseState.NEW in states and CaseState.CLOSED in states
+    assert not Case.objects.filter(assignee=None).exists()
+    roll_up_new_responses()
+    done = Action.objects.get(state=ActionState.DONE)
+    effect = actions.effect(done)
+    assert effect is not None and effect.row.enough
+    assert effect.row.nps is not None and effect.row.nps.difference.value > 20
+    assert effect.row.nps.p_value < 0.05
+    handler = Client()
+    assert handler.login(username="kasittelija@demo.kaiku.fi", password=DEMO_PASSWORD)
+    inbox = handler.get("/cases/").content.decode()
+    assert "Tyytymätön asiakas" in inbox

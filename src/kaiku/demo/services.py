@@ -29,6 +29,8 @@ DEMO_USERS = [
     ("katselija@demo.kaiku.fi", Role.VIEWER),
     # The front desk's team lead, and one of the team: what customers told them.
     ("tiiminvetaja@demo.kaiku.fi", Role.HANDLER),
+    # A handler with cases (the demo's follow-ups are made by kaiku.demo.loop).
+    ("kasittelija@demo.kaiku.fi", Role.HANDLER),
     (DEMO_STAFF[0][0], Role.VIEWER),
 ]
 
@@ -59,7 +61,7 @@ def seed_demo() -> tuple[Organisation, list[DemoLogin]]:
 
     organisation = organisations.create_organisation(name=DEMO_NAME, owner=owner, slug=DEMO_SLUG)
     for email, role in DEMO_USERS[1:]:
-        if email != DEMO_STAFF[0][0]:
+        if email not in (DEMO_STAFF[0][0], "kasittelija@demo.kaiku.fi"):
             Membership.objects.create(user=users[email], organisation=organisation, role=role)
     actor = Actor(organisation=organisation, role=Role.OWNER, user=owner)
     teams = {name: organisations.create_team(actor=actor, name=name) for name in DEMO_TEAMS}

@@ -83,24 +83,25 @@ def forget_rules(organisation_id: int) -> None:
     cache.delete(f"kaiku:loop:has-rules:{organisation_id}")
 
 
-def ready_responses(response_ids: Iterable[int]) -> QuerySet[Response]:
-    """Those of the responses that can be checked: not imported, without a case, and
-    with no comment still waiting for its analysis."""
+def ready_responses(response_ids: Iterable[int], imported: bool = False) -> QuerySet[Response]:
+    """Those of the responses that can be checked: without a case, with no comment
+    still waiting for its analysis, and not imported (unless asked: a backfill)."""
     waiting = Answer.objects.filter(kind="text", analysis_state=AnalysisState.QUEUED)
+    found = Response.objects.filter(pk__in=list(response_ids), case__isnull=True)
+    if not imported:
+        found = found.exclude(source=Source.IMPORT)
     return (
-        Response.objects.filter(pk__in=list(response_ids), case__isnull=True)
-        .exclude(source=Source.IMPORT)
-        .exclude(pk__in=waiting.values("response_id"))
+        found.exclude(pk__in=waiting.values("response_id"))
         .select_related("survey", "touchpoint")
         .prefetch_related("answers__emotions", "text_analyses")
     )
 
 
-def check_responses(*, response_ids: Iterable[int]) -> list[Case]:
+def check_responses(*, response_ids: Iterable[int], imported: bool = False) -> list[Case]:
     """Try the alert rules on these responses; returns the cases opened."""
     opened = []
     rules_of: dict[int, list[AlertRule]] = {}
-    for response in ready_responses(response_ids):
+    for response in ready_responses(response_ids, imported=imported):
         org = response.organisation_id
         if org not in rules_of:
             rules_of[org] = list(

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from kaiku.analytics.services import roll_up_new_responses
+from kaiku.demo.loop import seed_demo_loop
 from kaiku.demo.services import seed_demo
 
 
@@ -13,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation, logins = seed_demo()
-        # After the commit that analysed the comments: the dashboards open ready.
+        # After the commit that analysed the comments: the alert rules see their
+        # flags, and the dashboards open ready.
+        seed_demo_loop(organisation)
         roll_up_new_responses()
         self.stdout.write(self.style.SUCCESS(f"Demo organisation: {organisation.name}"))
         for login in logins:
