@@ -215,7 +215,7 @@ class RuleForm(forms.Form):
 
 class WebhookForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    url = forms.URLField(label=_("URL"), max_length=500)
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     format = forms.ChoiceField(label=_("Format"), choices=WebhookFormat.choices)
 
 

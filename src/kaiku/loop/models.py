@@ -183,7 +183,7 @@ class EventKind(models.TextChoices):
     OPENED = "opened", _("Opened")
     ASSIGNED = "assigned", _("Assigned")
     STATE = "state", _("State changed")
-    NOTE = "note", _("Note")
+    NOTE = "note", _("Note added")
     CONTACT = "contact", _("Contact")
     ESCALATED = "escalated", _("Escalated")
 
