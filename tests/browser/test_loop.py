@@ -108,7 +108,8 @@ def test_from_a_negative_answer_to_you_said_we_did(open_page: OpenPage, inbox: I
     contact.locator("button[type=submit]").click()
     expect(page.locator(".history")).to_contain_text("Pahoittelin jonoa")
     resolve = page.locator(f"form[action='/cases/{case.pk}/resolve/']")
-    resolve.locator("textarea[name=resolution]").fill("Asiakkaalle soitettiin ja asia selvitettiin.")
+    resolution = "Asiakkaalle soitettiin ja asia selvitettiin."
+    resolve.locator("textarea[name=resolution]").fill(resolution)
     resolve.locator("textarea[name=root_cause]").fill("Liian vähän puhelinpalvelijoita aamulla")
     resolve.locator("button[type=submit]").click()
     expect(page.locator(".history")).to_contain_text("Asiakkaalle soitettiin")
