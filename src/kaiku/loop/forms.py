@@ -48,7 +48,7 @@ SCORE_FIELDS = (
 
 class NoteForm(forms.Form):
     text = forms.CharField(
-        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note for the case"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
