@@ -152,3 +152,16 @@ def test_an_admin_names_a_team_lead_on_the_member_page() -> None:
     )
     assert list(membership.leads.all()) == [team]
     assert membership.teams.count() == 0
+
+
+def test_an_admin_marks_a_member_trained_for_sensitive_cases() -> None:
+    organisation, owner = make_organisation()
+    _user, membership = make_member(organisation, Role.HANDLER)
+    client = Client()
+    client.force_login(owner)
+    client.post(
+        f"/organisation/members/{membership.pk}/",
+        {"role": Role.HANDLER, "handles_sensitive": "on"},
+    )
+    membership.refresh_from_db()
+    assert membership.handles_sensitive

@@ -33,6 +33,15 @@ class MemberEditForm(forms.Form):
         ),
     )
 
+    handles_sensitive = forms.BooleanField(
+        label=_("Handles sensitive cases"),
+        required=False,
+        help_text=_(
+            "Trained to follow up on feedback that tells of grief, illness or crisis: such "
+            "cases go only to these people."
+        ),
+    )
+
     def __init__(self, *args: Any, teams: QuerySet[Team], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("teams", "leads"):

@@ -136,6 +136,25 @@ def set_member_teams(
 
 
 @transaction.atomic
+def set_handles_sensitive(
+    *, actor: Actor, membership: Membership, handles_sensitive: bool
+) -> Membership:
+    """Whether cases with crisis signals may go to this member."""
+    if membership.handles_sensitive != handles_sensitive:
+        before = {"handles_sensitive": membership.handles_sensitive}
+        membership.handles_sensitive = handles_sensitive
+        membership.save(update_fields=["handles_sensitive"])
+        record(
+            actor=actor,
+            action="membership.handles_sensitive",
+            obj=membership,
+            before=before,
+            after={"handles_sensitive": handles_sensitive},
+        )
+    return membership
+
+
+@transaction.atomic
 def create_team(*, actor: Actor, name: str, description: str = "") -> Team:
     team = Team(organisation=actor.organisation, name=name.strip(), description=description)
     team.full_clean()
@@ -216,5 +235,6 @@ __all__ = [
     "remove_member",
     "revoke_api_key",
     "set_member_teams",
+    "set_handles_sensitive",
     "update_team",
 ]

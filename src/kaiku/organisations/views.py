@@ -88,6 +88,7 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
         "role": membership.role,
         "teams": list(membership.teams.all()),
         "leads": list(membership.leads.all()),
+        "handles_sensitive": membership.handles_sensitive,
     }
     form = MemberEditForm(request.POST or None, initial=initial, teams=teams)
     if request.method == "POST" and form.is_valid():
@@ -95,6 +96,11 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
         def save() -> object:
             services.change_member_role(
                 actor=actor, membership=membership, role=form.cleaned_data["role"]
+            )
+            services.set_handles_sensitive(
+                actor=actor,
+                membership=membership,
+                handles_sensitive=form.cleaned_data["handles_sensitive"],
             )
             return services.set_member_teams(
                 actor=actor,
