@@ -234,7 +234,7 @@ __all__ = [
     "create_team",
     "remove_member",
     "revoke_api_key",
-    "set_member_teams",
     "set_handles_sensitive",
+    "set_member_teams",
     "update_team",
 ]
