@@ -318,3 +318,16 @@ def test_an_admin_makes_a_rule_in_the_form(django_capture_on_commit_callbacks: A
     assert rule.notify_emails == ["laatu@example.fi", "johto@example.fi"]
     empty = client.post("/cases/rules/add/", {"name": "Tyhjä", "priority": "normal"})
     assert empty.status_code == 200 and "ehto" in empty.content.decode().lower()
+
+
+def test_run_loop_does_what_beat_would(django_capture_on_commit_callbacks: Any):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    world = _world()
+    submit_response(world["survey"], {"nps": 1}, touchpoint_id=world["touchpoint"].pk)
+    out = StringIO()
+    with django_capture_on_commit_callbacks(execute=False):
+        call_command("run_loop", stdout=out)
+    assert "cases opened 1" in out.getvalue()
