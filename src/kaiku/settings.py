@@ -222,6 +222,12 @@ KAIKU_BASE_URL = os.environ.get("KAIKU_BASE_URL", "http://127.0.0.1:8000")
 KAIKU_CONTACT_CAP_DAYS = int(os.environ.get("KAIKU_CONTACT_CAP_DAYS", "30"))
 # Dashboards show a figure only from this many responses up.
 KAIKU_MIN_N = int(os.environ.get("KAIKU_MIN_N", "5"))
+# Case deadlines count these hours ("8-16"), Monday to Friday, in this time zone,
+# without Finnish public holidays.
+KAIKU_BUSINESS_HOURS = tuple(
+    int(hour) for hour in os.environ.get("KAIKU_BUSINESS_HOURS", "8-16").split("-", 1)
+)
+KAIKU_BUSINESS_TIMEZONE = os.environ.get("KAIKU_BUSINESS_TIMEZONE", "Europe/Helsinki")
 
 # Background work: Celery with a broker when one is configured; otherwise tasks run
 # in-process after the transaction commits, so the embedded default needs no service.
