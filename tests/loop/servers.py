@@ -86,6 +86,15 @@ def receiver() -> Iterator[Receiver]:
 class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
+        self.unknown: set[str] = set()  # addresses answered "550 no such user"
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.messages.append(message_from_bytes(envelope.content))

@@ -365,3 +365,14 @@ def test_an_unreachable_smtp_server_is_retried_later(
     message.refresh_from_db()
     assert message.attempts == 1 and message.next_attempt_at > timezone.now()
     assert message.last_error
+
+
+def test_an_address_the_server_does_not_know_fails_at_once(
+    organisation: Organisation, inbox: Inbox
+) -> None:
+    inbox.unknown.add("nobody@example.org")
+    message = _email(organisation, recipient="nobody@example.org")
+    assert delivery.deliver(message.pk) == Delivery.FAILED
+    message.refresh_from_db()
+    assert message.attempts == 1 and "550" in message.last_error
+    assert inbox.messages == []

@@ -321,6 +321,11 @@ def _send_email(message: OutboxMessage) -> Outcome:
         email.send()
     except BadHeaderError as error:
         return Outcome(Verdict.FAIL, _describe(error))
+    except smtplib.SMTPRecipientsRefused as error:
+        # A 5xx for the address ("no such user") will not change; a 4xx may.
+        codes = [code for code, _text in error.recipients.values()]
+        permanent = bool(codes) and all(code >= 500 for code in codes)
+        return Outcome(Verdict.FAIL if permanent else Verdict.RETRY, _describe(error))
     except (smtplib.SMTPException, OSError) as error:
         return Outcome(Verdict.RETRY, _describe(error))
     return Outcome(Verdict.SENT)
