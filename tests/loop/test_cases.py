@@ -331,3 +331,30 @@ def test_run_loop_does_what_beat_would(django_capture_on_commit_callbacks: Any):
     with django_capture_on_commit_callbacks(execute=False):
         call_command("run_loop", stdout=out)
     assert "cases opened 1" in out.getvalue()
+
+
+def test_the_metrics_tell_how_the_loop_closed_and_what_the_customer_said_next(
+    django_capture_on_commit_callbacks: Any,
+):
+    from kaiku.loop import selectors
+
+    world = _world()
+    handler = world["handlers"][0]
+    actor = Actor(organisation=world["organisation"], role=Role.HANDLER, user=handler)
+    fields = {"respondent_ref": "asiakas-1"}
+    first = _submit(world, django_capture_on_commit_callbacks, {"nps": 2}, **fields)
+    _submit(world, django_capture_on_commit_callbacks, {"nps": 4})  # stays open
+    case = Case.objects.get(response=first)
+    services.log_contact(
+        actor=actor, case=case, method="phone", outcome="reached", customer_initiated=True
+    )
+    services.resolve(actor=actor, case=case, resolution="Korjattu.")
+    _submit(world, django_capture_on_commit_callbacks, {"nps": 8}, **fields)  # re-survey
+    today = timezone.localdate()
+    found = selectors.metrics(world["organisation"], today - timedelta(days=1), today)
+    assert (found.opened, found.closed_loop) == (2, 1)  # the 8 opened no case
+    assert found.closed_loop_rate == pytest.approx(1 / 2)
+    assert found.first_contact_hours is not None and found.resolution_hours is not None
+    assert found.with_deadline == 1 and found.on_time == 1 and found.deadline_adherence == 1
+    assert found.resurvey_change is not None
+    assert (found.resurvey_change.value, found.resurvey_change.n) == (6, 1)

@@ -16,9 +16,11 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from kaiku.analytics import stats
 from kaiku.loop.models import OPEN_STATES, AlertRule, Case, CaseState, Webhook
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Membership, Organisation, Role
+from kaiku.responses.models import Answer
 
 INBOXES = ("mine", "teams", "all")
 
@@ -106,6 +108,9 @@ class Metrics:
     on_time: int
     deadline_adherence: float | None
     overdue_open: int
+    # NPS of the customer's next answer after the case was resolved, minus the NPS
+    # that opened it: the change on re-survey, over the cases where there is one.
+    resurvey_change: stats.Estimate | None = None
 
 
 def metrics(organisation: Organisation, start: date, end: date) -> Metrics:
@@ -132,7 +137,37 @@ def metrics(organisation: Organisation, start: date, end: date) -> Metrics:
         overdue_open=sum(
             1 for c in cases if c.state in OPEN_STATES and c.deadline_at and c.deadline_at < now
         ),
+        resurvey_change=_resurvey_change(organisation, first, last),
     )
+
+
+def _resurvey_change(
+    organisation: Organisation, first: datetime, last: datetime
+) -> stats.Estimate | None:
+    """Mean change in NPS from the answer that opened a resolved case to the same
+    customer's next answer after it was resolved, with its 95% interval."""
+    resolved = Case.objects.filter(
+        organisation=organisation,
+        created_at__gte=first,
+        created_at__lt=last,
+        resolved_at__isnull=False,
+        response__respondent__isnull=False,
+    ).values_list("response__respondent_id", "resolved_at", "response_id")
+    changes = []
+    for respondent_id, resolved_at, response_id in resolved:
+        scores = Answer.objects.filter(kind="nps", number__isnull=False)
+        before = scores.filter(response_id=response_id).values_list("number", flat=True).first()
+        after = (
+            scores.filter(
+                response__respondent_id=respondent_id, response__submitted_at__gt=resolved_at
+            )
+            .order_by("response__submitted_at")
+            .values_list("number", flat=True)
+            .first()
+        )
+        if before is not None and after is not None:
+            changes.append(after - before)
+    return stats.mean_ci(len(changes), sum(changes), sum(c * c for c in changes))
 
 
 @dataclass
