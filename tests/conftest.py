@@ -66,6 +66,13 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _outbox_inline(settings: Any) -> None:
+    # Without a broker the outbox delivers in a background thread; inline, a test can
+    # assert what was sent (tests/loop/test_cases.py checks the thread itself).
+    settings.KAIKU_OUTBOX_INLINE = True
+
+
+@pytest.fixture(autouse=True)
 def _english_messages() -> Iterator[None]:
     # Assertions read service messages in English; requests still pick their language.
     with translation.override("en"):

@@ -228,6 +228,9 @@ KAIKU_BUSINESS_HOURS = tuple(
     int(hour) for hour in os.environ.get("KAIKU_BUSINESS_HOURS", "8-16").split("-", 1)
 )
 KAIKU_BUSINESS_TIMEZONE = os.environ.get("KAIKU_BUSINESS_TIMEZONE", "Europe/Helsinki")
+# Without a broker, notifications are delivered in a background thread; the tests
+# deliver them inline, so that what they assert has happened.
+KAIKU_OUTBOX_INLINE = _env_bool("KAIKU_OUTBOX_INLINE", default=False)
 
 # Background work: Celery with a broker when one is configured; otherwise tasks run
 # in-process after the transaction commits, so the embedded default needs no service.

@@ -358,3 +358,19 @@ def test_the_metrics_tell_how_the_loop_closed_and_what_the_customer_said_next(
     assert found.with_deadline == 1 and found.on_time == 1 and found.deadline_adherence == 1
     assert found.resurvey_change is not None
     assert (found.resurvey_change.value, found.resurvey_change.n) == (6, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_a_broker_a_notification_leaves_in_the_background(settings: Any, inbox: Any):
+    import time
+
+    settings.KAIKU_OUTBOX_INLINE = False
+    world = _world()
+    response = submit_response(world["survey"], {"nps": 1}, touchpoint_id=world["touchpoint"].pk)
+    case = Case.objects.get(response=response)
+    message = OutboxMessage.objects.get(case=case)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and not inbox.messages:
+        time.sleep(0.05)
+    message.refresh_from_db()
+    assert message.status == "sent" and len(inbox.messages) == 1

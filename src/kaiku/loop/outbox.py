@@ -9,9 +9,11 @@ the case and links to it; the text is read in Kaiku, behind its sign-in.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable
 from datetime import datetime
 
+from django import db
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
@@ -19,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kaiku.loop import delivery
 from kaiku.loop.models import AlertRule, Case, Channel, OutboxMessage, Webhook
 from kaiku.organisations.models import Membership
 from kaiku.responses.models import Response
@@ -177,11 +180,33 @@ def queue(message: OutboxMessage) -> int:
             message.save()
     except IntegrityError:
         return 0
-    from kaiku.loop.tasks import deliver_message_task
-
     message_id = message.pk
-    transaction.on_commit(lambda: deliver_message_task.delay(message_id))
+    transaction.on_commit(lambda: dispatch(message_id))
     return 1
+
+
+def dispatch(message_id: int) -> None:
+    """Hand a committed message to delivery: a worker with a broker. Without one, a
+    background thread: a respondent's thank-you page must not wait for a slow
+    webhook (tests deliver inline, KAIKU_OUTBOX_INLINE). A thread lost with its
+    process leaves the message pending; `kaiku run_loop` sends it."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        from kaiku.loop.tasks import deliver_message_task
+
+        deliver_message_task.delay(message_id)
+    elif settings.KAIKU_OUTBOX_INLINE:
+        delivery.deliver(message_id)
+    else:
+        threading.Thread(
+            target=_deliver_in_background, args=(message_id,), daemon=True, name="kaiku-outbox"
+        ).start()
+
+
+def _deliver_in_background(message_id: int) -> None:
+    try:
+        delivery.deliver(message_id)
+    finally:
+        db.connections.close_all()
 
 
 def _webhooks(rules: Iterable[AlertRule]) -> list[Webhook]:
