@@ -73,17 +73,25 @@ def action_add(request: HttpRequest) -> HttpResponse:
             ],
         )
     form = _form(request, initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        touchpoints = list(data.pop("touchpoints"))
-        saved = call_service(
-            form,
-            lambda: actions.save_action(actor=actor, touchpoints=touchpoints, case=case, **data),
-        )
-        if saved is not None:
-            messages.success(request, _("Saved."))
-            return redirect("actions:detail", action_id=saved.pk)
+    if request.method == "POST" and form.is_valid() and (saved := _save(request, form, case=case)):
+        return redirect("actions:detail", action_id=saved.pk)
     return render(request, "loop/action_form.html", {"form": form, "action": None, "case": case})
+
+
+def _save(request: HttpRequest, form: ActionForm, **target: Any) -> Action | None:
+    """Save a valid form through the service (a new action, or `action=`); its
+    refusals land on the form."""
+    data = dict(form.cleaned_data)
+    touchpoints = list(data.pop("touchpoints"))
+    saved = call_service(
+        form,
+        lambda: actions.save_action(
+            actor=actor_of(request), touchpoints=touchpoints, **target, **data
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Saved."))
+    return saved
 
 
 @requires(Role.ANALYST)
@@ -97,18 +105,8 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
         "due_date": action.due_date, "window_days": action.window_days,
     }  # fmt: skip
     form = _form(request, initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        touchpoints = list(data.pop("touchpoints"))
-        saved = call_service(
-            form,
-            lambda: actions.save_action(
-                actor=actor, action=action, touchpoints=touchpoints, **data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Saved."))
-            return redirect("actions:detail", action_id=action.pk)
+    if request.method == "POST" and form.is_valid() and _save(request, form, action=action):
+        return redirect("actions:detail", action_id=action.pk)
     return render(request, "loop/action_form.html", {"form": form, "action": action})
 
 

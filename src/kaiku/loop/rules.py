@@ -29,19 +29,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kaiku.surveys.models import Emotion
+
 SCORES = ("nps", "csat", "ease", "effectiveness", "overall")
 NUMBERS = (*SCORES, "valence")
-EMOTIONS = (
-    "anger",
-    "anticipation",
-    "disgust",
-    "fear",
-    "joy",
-    "sadness",
-    "surprise",
-    "trust",
-    "neutral",
-)
+EMOTIONS = tuple(sorted(Emotion.values))
 CRISIS_FLAGS = ("death_grief", "serious_illness", "financial_crisis", "violence", "self_harm")
 FLAGS = ("difficult_emotion", *CRISIS_FLAGS, "crisis")
 SETS = ("flag", "theme", "touchpoint", "segment", "journey", "channel", "language")
