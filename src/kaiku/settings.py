@@ -231,6 +231,11 @@ KAIKU_BUSINESS_TIMEZONE = os.environ.get("KAIKU_BUSINESS_TIMEZONE", "Europe/Hels
 # Without a broker, notifications are delivered in a background thread; the tests
 # deliver them inline, so that what they assert has happened.
 KAIKU_OUTBOX_INLINE = _env_bool("KAIKU_OUTBOX_INLINE", default=False)
+# Webhooks to private, loopback and link-local addresses: refused in production
+# (they would let a rule reach into the network Kaiku runs in), allowed elsewhere.
+KAIKU_WEBHOOK_PRIVATE_ADDRESSES = _env_bool(
+    "KAIKU_WEBHOOK_PRIVATE_ADDRESSES", default=not PRODUCTION
+)
 
 # Background work: Celery with a broker when one is configured; otherwise tasks run
 # in-process after the transaction commits, so the embedded default needs no service.

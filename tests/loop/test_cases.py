@@ -374,3 +374,12 @@ def test_without_a_broker_a_notification_leaves_in_the_background(settings: Any,
         time.sleep(0.05)
     message.refresh_from_db()
     assert message.status == "sent" and len(inbox.messages) == 1
+
+
+def test_in_production_a_webhook_may_not_point_into_the_private_network(settings: Any):
+    settings.KAIKU_WEBHOOK_PRIVATE_ADDRESSES = False
+    actor = owner_actor(make_organisation()[0])
+    for url in ("http://127.0.0.1:8080/hook", "http://10.1.2.3/x", "http://[::1]/x"):
+        with pytest.raises(ValidationError):
+            services.save_webhook(actor=actor, name="Sisäinen", url=url)
+    assert services.save_webhook(actor=actor, name="Julkinen", url="https://93.184.215.14/h")
