@@ -149,8 +149,7 @@ def main() -> None:
     from kaiku.responses.importing import Importer
     from kaiku.surveys.models import Survey
 
-    if not options.reuse:
-        call_command("migrate", verbosity=0)
+    call_command("migrate", verbosity=0)  # also on --reuse: the schema may have moved on
     organisation, _logins = seed_demo()
     services.roll_up_new_responses()
     journey = Journey.objects.filter(organisation=organisation).order_by("pk").first()
