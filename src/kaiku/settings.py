@@ -248,15 +248,33 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
+# With Redis, a task a dead worker held comes back after this many seconds; it must
+# be longer than the longest task (a large import) and any countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
 # `celery -A kaiku beat` (or cron running `kaiku send_invitations`) sends what is due.
 CELERY_BEAT_SCHEDULE = {
     "send-due-invitations": {"task": "invitations.send_due", "schedule": 60.0},
     # Responses without comments reach the dashboards' rollups this way.
     "roll-up-new-responses": {"task": "analytics.roll_up_new_responses", "schedule": 15.0},
     # The loop: responses a lost task missed, notifications to retry, deadlines passed.
-    "check-new-responses": {"task": "loop.check_new_responses", "schedule": 15.0},
-    "deliver-due-messages": {"task": "loop.deliver_due", "schedule": 15.0},
-    "escalate-overdue-cases": {"task": "loop.escalate_overdue", "schedule": 60.0},
+    # A sweep still queued when the next is due is dropped: they would only pile up.
+    "check-new-responses": {
+        "task": "loop.check_new_responses",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
+    "deliver-due-messages": {
+        "task": "loop.deliver_due",
+        "schedule": 15.0,
+        "options": {"expires": 14},
+    },
+    "escalate-overdue-cases": {
+        "task": "loop.escalate_overdue",
+        "schedule": 60.0,
+        "options": {"expires": 59},
+    },
 }
 
 # Security headers; the CSP allows only what the app serves itself (no CDN).
