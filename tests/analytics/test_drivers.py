@@ -108,3 +108,26 @@ def test_linked_responses_of_one_respondent_make_a_journey():
     services.roll_up_new_responses()
     panel = drivers.peak_end(organisation, survey.journey_id, Filters())
     assert panel.from_linked == 8
+
+
+def test_the_panels_are_remembered_until_the_facts_change(monkeypatch: pytest.MonkeyPatch):
+    organisation, _ = make_organisation()
+    survey = make_survey(organisation)
+    for score in (2, 5, 9, 10, 7, 3):
+        submit(survey, {"nps": score, "ease": max(1, score // 2)})
+    services.roll_up_new_responses()
+    drivers.panels(organisation, survey.journey_id, Filters())
+    calls: list[int] = []
+    original = drivers.journey_drivers
+
+    def counting(*args: Any, **kwargs: Any) -> drivers.DriverPanel:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(drivers, "journey_drivers", counting)
+    drivers.panels(organisation, survey.journey_id, Filters())
+    assert calls == []  # remembered
+    submit(survey, {"nps": 0, "ease": 1})
+    services.roll_up_new_responses()  # new facts: a new version
+    panel, _peak_end = drivers.panels(organisation, survey.journey_id, Filters())
+    assert calls == [1] and panel.outcome == "nps"

@@ -94,7 +94,7 @@ def journey_drivers(request: HttpRequest, journey_id: int, filters: Query[MapFil
     in the outcome (Welch's interval)."""
     chosen = _filters(filters)
     catch_up()
-    panel = drivers.journey_drivers(
+    panel, _peak_end = drivers.panels(
         actor_of(request).organisation, journey_id, chosen, request.GET.get("lang", "fi")
     )
     found = panel.drivers
@@ -122,7 +122,7 @@ def journey_peak_end(request: HttpRequest, journey_id: int, filters: Query[MapFi
     happen."""
     chosen = _filters(filters)
     catch_up()
-    panel = drivers.peak_end(actor_of(request).organisation, journey_id, chosen)
+    _drivers, panel = drivers.panels(actor_of(request).organisation, journey_id, chosen)
     fit = panel.fit
     return {
         "journeys": panel.journeys,

@@ -9,11 +9,13 @@ fast on millions of responses; the n used is always shown.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from kaiku.analytics import stats
@@ -25,6 +27,9 @@ from kaiku.organisations.models import Organisation
 from kaiku.textanalysis import engine
 
 SAMPLE = 5_000
+# The panels are remembered until the organisation's facts change, or this long at
+# most (with a cache per process, another process's change is not seen before).
+PANEL_SECONDS = 120
 # Peak-end reads every point of every path; fewer paths keep the page as quick.
 PATHS = 1_000
 PREDICTORS = ("effectiveness", "ease", "valence")
@@ -152,6 +157,25 @@ def _theme_drivers(
             )
         )
     return sorted(found, key=lambda t: t.impact)
+
+
+def panels(
+    organisation: Organisation, journey_id: int, filters: Filters, language: str = "fi"
+) -> tuple[DriverPanel, PeakEndPanel]:
+    """The drivers and peak-end panels, remembered: their bootstrap and regressions
+    over thousands of responses cost more than everything else on the page, and do
+    not move until new facts come in."""
+    from kaiku.analytics.services import data_version
+
+    chosen = hashlib.sha256(repr((filters, language)).encode()).hexdigest()[:16]
+    version = data_version(organisation.pk)
+    key = f"kaiku:panels:{organisation.pk}:{journey_id}:{chosen}:{version}"
+    found = cache.get(key)
+    if found is None:
+        panel = journey_drivers(organisation, journey_id, filters, language=language)
+        found = (panel, peak_end(organisation, journey_id, filters, outcome=panel.outcome))
+        cache.set(key, found, PANEL_SECONDS)
+    return found
 
 
 # Peak-end -----------------------------------------------------------------------

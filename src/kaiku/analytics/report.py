@@ -86,8 +86,7 @@ def build_report(
     style = _styles()
     found = selectors.journey_map(organisation, journey_id, filters, language=language)
     pains = pain_points.pain_points(organisation, journey_id, filters, language=language)
-    panel = drivers.journey_drivers(organisation, journey_id, filters, language=language)
-    peak = drivers.peak_end(organisation, journey_id, filters, outcome=panel.outcome)
+    panel, peak = drivers.panels(organisation, journey_id, filters, language=language)
     journey = found.journey
     period = " – ".join(d.strftime("%d.%m.%Y") if d else "…" for d in (filters.start, filters.end))
     story: list = [

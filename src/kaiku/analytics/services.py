@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max
 
@@ -36,22 +37,43 @@ BATCH_SIZE = 500
 CATCH_UP_LAG = 5_000
 
 
+def data_version(organisation_id: int) -> int:
+    """A number that changes whenever an organisation's facts do: what the costlier
+    panels are remembered under (the drivers' bootstrap, peak-end)."""
+    return int(cache.get_or_set(_version_key(organisation_id), 0, None) or 0)
+
+
+def _changed(organisation_ids: Iterable[int]) -> None:
+    for organisation_id in set(organisation_ids):
+        key = _version_key(organisation_id)
+        try:
+            cache.incr(key)
+        except ValueError:  # not there (yet, or any more): a fresh start
+            cache.set(key, 1, None)
+
+
+def _version_key(organisation_id: int) -> str:
+    return f"kaiku:facts-version:{organisation_id}"
+
+
 def refresh_facts(*, response_ids: Iterable[int]) -> int:
     """Work out these responses' facts again and move the rollups with them."""
     done = 0
     for chunk in _chunks(response_ids):
         with transaction.atomic():
             # Locked in id order, so that two refreshes of one response take turns.
-            ids = list(
+            rows = list(
                 Response.objects.select_for_update()
                 .filter(pk__in=chunk)
                 .order_by("pk")
-                .values_list("pk", flat=True)
+                .values_list("pk", "organisation_id")
             )
+            ids = [pk for pk, _org in rows]
             rollups.apply_to_responses(-1, ids)
             ResponseFact.objects.filter(response_id__in=ids).delete()
             _save(facts_for(ids))
             rollups.apply_to_responses(+1, ids)
+        _changed(org for _pk, org in rows)
         done += len(ids)
     return done
 
@@ -59,6 +81,7 @@ def refresh_facts(*, response_ids: Iterable[int]) -> int:
 def forget_response(*, response_id: int) -> None:
     """Take a response about to be deleted out of the rollups."""
     rollups.apply_to_responses(-1, [response_id])
+    _changed(Response.objects.filter(pk=response_id).values_list("organisation_id", flat=True))
 
 
 def roll_up_new_responses() -> int:
@@ -102,8 +125,10 @@ def rebuild(*, organisation: Organisation | None = None, facts: bool = False) ->
             cells.delete()
         if organisation is None:
             rollups.apply(+1, "1 = 1", [])
+            _changed(Organisation.objects.values_list("pk", flat=True))
             return ResponseFact.objects.count()
         rollups.apply(+1, "f.organisation_id = %s", [organisation.pk])
+        _changed([organisation.pk])
         return ResponseFact.objects.filter(organisation=organisation).count()
 
 

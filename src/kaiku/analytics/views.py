@@ -87,8 +87,7 @@ def journey_drivers(request: HttpRequest, journey_id: int) -> HttpResponse:
     """What drives the outcome, and peak-end, for one journey."""
     organisation, form, language = _read(request)
     filters = form.filters()
-    panel = drivers.journey_drivers(organisation, journey_id, filters, language=language)
-    peak_end = drivers.peak_end(organisation, journey_id, filters, outcome=panel.outcome)
+    panel, peak_end = drivers.panels(organisation, journey_id, filters, language=language)
     journey = get_journey(organisation, journey_id)
     return render(
         request,
