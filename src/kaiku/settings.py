@@ -253,6 +253,11 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 }
+# Delivering notifications waits in its own queue (`kaiku worker` serves both).
+CELERY_TASK_ROUTES = {
+    "loop.deliver_message": {"queue": "outbox"},
+    "loop.deliver_due": {"queue": "outbox"},
+}
 # `celery -A kaiku beat` (or cron running `kaiku send_invitations`) sends what is due.
 CELERY_BEAT_SCHEDULE = {
     "send-due-invitations": {"task": "invitations.send_due", "schedule": 60.0},
