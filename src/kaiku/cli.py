@@ -92,10 +92,10 @@ def worker(args: list[str]) -> None:
     """A Celery worker; it needs CELERY_BROKER_URL (Redis)."""
     if not os.environ.get("CELERY_BROKER_URL"):
         sys.exit("kaiku worker needs CELERY_BROKER_URL, for example redis://127.0.0.1:6379/0")
-    # Notifications have a queue of their own, so that they do not wait behind a
-    # burst of other work; a worker serves both unless told otherwise.
+    # The loop's deliveries and sweeps have a queue of their own (settings.py); a
+    # worker serves both unless told otherwise.
     told = any(a in ("-Q", "--queues") or a.startswith("--queues=") for a in args)
-    queues = [] if told else ["--queues", "celery,outbox"]
+    queues = [] if told else ["--queues", "celery,loop"]
     command = [sys.executable, "-m", "celery", "-A", "kaiku", "worker", "--loglevel", "INFO"]
     _exec([*command, *queues, *args])
 

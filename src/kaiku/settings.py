@@ -253,10 +253,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 }
-# Delivering notifications waits in its own queue (`kaiku worker` serves both).
+# The loop's deliveries and sweeps have a queue of their own (`kaiku worker` serves
+# both), so that neither waits behind a burst of per-response work: measured, a sweep
+# stuck behind 10,000 checks expired unrun, and cases opened one task at a time.
 CELERY_TASK_ROUTES = {
-    "loop.deliver_message": {"queue": "outbox"},
-    "loop.deliver_due": {"queue": "outbox"},
+    "loop.deliver_message": {"queue": "loop"},
+    "loop.deliver_due": {"queue": "loop"},
+    "loop.check_new_responses": {"queue": "loop"},
+    "loop.escalate_overdue": {"queue": "loop"},
 }
 # `celery -A kaiku beat` (or cron running `kaiku send_invitations`) sends what is due.
 CELERY_BEAT_SCHEDULE = {
