@@ -221,8 +221,11 @@ def escalate_overdue(now: Any = None) -> int:
     done = 0
     for case_id in list(due[:1000]):
         with transaction.atomic():
+            # Only the case's row: PostgreSQL locks no nullable side of an outer join.
             case = (
-                Case.objects.select_for_update().select_related("assignee", "team").get(pk=case_id)
+                Case.objects.select_for_update(of=("self",))
+                .select_related("assignee", "team")
+                .get(pk=case_id)
             )
             if case.escalated_at is not None or case.state not in OPEN_STATES:
                 continue
