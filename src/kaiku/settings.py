@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "kaiku.textanalysis",
     "kaiku.analytics",
     "kaiku.loop",
+    "kaiku.people",
     "kaiku.invitations",
     "kaiku.demo",
     "ninja",

@@ -65,6 +65,7 @@ urlpatterns = [
     path("analytics/", include("kaiku.analytics.urls")),
     path("cases/", include("kaiku.loop.urls")),
     path("actions/", include("kaiku.loop.action_urls")),
+    path("people/", include("kaiku.people.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("admin/", admin.site.urls),

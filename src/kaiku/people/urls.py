@@ -1,0 +1,6 @@
+from django.urls import path
+
+from kaiku.people import views  # noqa: F401 - the views arrive with their paths
+
+app_name = "people"
+urlpatterns: list = []
