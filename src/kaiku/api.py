@@ -20,6 +20,7 @@ from kaiku.responses.api import router as responses_router
 from kaiku.responses.services import SurveyNotOpen
 from kaiku.surveys.api import router as surveys_router
 from kaiku.textanalysis.api import router as textanalysis_router
+from kaiku.walkthroughs.api import router as walkthroughs_router
 
 api = NinjaAPI(
     title="Kaiku API",
@@ -59,4 +60,5 @@ api.add_router("/v1/", analytics_router)
 api.add_router("/v1/", loop_router)
 api.add_router("/v1/", actions_router)
 api.add_router("/v1/", people_router)
+api.add_router("/v1/", walkthroughs_router)
 api.add_router("/v1/", audit_router)

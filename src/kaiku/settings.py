@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "kaiku.analytics",
     "kaiku.loop",
     "kaiku.people",
+    "kaiku.walkthroughs",
     "kaiku.invitations",
     "kaiku.demo",
     "ninja",
@@ -107,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "kaiku.organisations.context_processors.active_organisation",
+                "kaiku.people.context_processors.staff_support",
             ],
         },
     },
@@ -169,6 +171,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # downloads go through views that check the organisation. Several machines share it.
 MEDIA_ROOT = Path(os.environ.get("KAIKU_MEDIA_ROOT", DATA_DIR / "files"))
 KAIKU_MAX_IMPORT_BYTES = int(os.environ.get("KAIKU_MAX_IMPORT_BYTES", 500 * 1024 * 1024))
+# Walkthrough photos: refused above these sizes in bytes and in pixels (the pixel limit
+# is read from the header, before decoding, so a small "image bomb" is refused cheaply).
+KAIKU_PHOTO_MAX_BYTES = int(os.environ.get("KAIKU_PHOTO_MAX_BYTES", 10 * 1024 * 1024))
+KAIKU_PHOTO_MAX_PIXELS = int(os.environ.get("KAIKU_PHOTO_MAX_PIXELS", 40_000_000))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -223,6 +229,9 @@ KAIKU_BASE_URL = os.environ.get("KAIKU_BASE_URL", "http://127.0.0.1:8000")
 KAIKU_CONTACT_CAP_DAYS = int(os.environ.get("KAIKU_CONTACT_CAP_DAYS", "30"))
 # Dashboards show a figure only from this many responses up.
 KAIKU_MIN_N = int(os.environ.get("KAIKU_MIN_N", "5"))
+# Staff support: a month in which a handler carried this many sensitive (crisis)
+# cases is marked "support to consider" (as is any month with a self-harm case).
+KAIKU_CARE_LOAD_THRESHOLD = int(os.environ.get("KAIKU_CARE_LOAD_THRESHOLD", "6"))
 # Case deadlines count these hours ("8-16"), Monday to Friday, in this time zone,
 # without Finnish public holidays.
 KAIKU_BUSINESS_HOURS = tuple(

@@ -66,6 +66,7 @@ urlpatterns = [
     path("cases/", include("kaiku.loop.urls")),
     path("actions/", include("kaiku.loop.action_urls")),
     path("people/", include("kaiku.people.urls")),
+    path("walkthroughs/", include("kaiku.walkthroughs.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
     path("admin/", admin.site.urls),

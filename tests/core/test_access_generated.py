@@ -20,7 +20,7 @@ PUBLIC_BY_DESIGN = {"api-root", "openapi-json", "openapi-view"}
 # Allowed callers may still be told the (example) input is wrong or the object missing.
 ALLOWED_ANSWERS = {404, 422}
 # Operations about the signed-in person: an API key, whatever its scope, is no person.
-PERSON_ONLY_API = {"my_feedback"}
+PERSON_ONLY_API = {"my_feedback", "staff_support"}
 
 ALL = endpoints()
 GUARDED = [e for e in ALL if e.access is not None]

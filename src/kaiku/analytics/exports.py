@@ -197,3 +197,13 @@ def download(
         filename=f"{name}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def table_response(rows: list[list[object]], name: str) -> HttpResponseBase:
+    """A small table (a report's rows) as a CSV download named `name` and today."""
+    safe = [[safe_text(v) if isinstance(v, str) else v for v in row] for row in rows]
+    response = StreamingHttpResponse(csv_chunks(safe), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{name}-{timezone.localdate().isoformat()}.csv"'
+    )
+    return response

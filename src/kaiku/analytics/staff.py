@@ -22,7 +22,7 @@ API or the exports), so these slices are the only way to per-person feedback.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -149,17 +149,21 @@ def completed_months(today: date, count: int = MONTHS) -> list[tuple[date, date]
     return months[::-1]
 
 
-def hide(total: int, parts: Mapping[int, int], min_n: int) -> tuple[bool, set[int]]:
+def hide(
+    total: int, parts: Mapping[int, int], min_n: int, hidden_already: Iterable[int] = ()
+) -> tuple[bool, set[int]]:
     """Whether a total of `total` responses may be shown, and which of the `parts` (the
     slices of it a viewer sees, key → responses) must be hidden.
 
-    A part under `min_n` is hidden; then, while the rest of the total that the viewer
-    sees no part of holds 1 to min_n − 1 responses, the smallest part still shown is
-    hidden as well. A part with no responses is shown (as none): it reveals nothing.
+    A part under `min_n` is hidden, and so is every part in `hidden_already` (hidden
+    for another reason: a measure of a slice that is itself hidden); then, while the
+    rest of the total that the viewer sees no part of holds 1 to min_n − 1 responses,
+    the smallest part still shown is hidden as well. A part with no responses is shown
+    (as none): it reveals nothing.
     """
     if total < min_n:
         return False, {key for key, n in parts.items() if n > 0}
-    hidden = {key for key, n in parts.items() if 0 < n < min_n}
+    hidden = {key for key, n in parts.items() if 0 < n < min_n} | set(hidden_already)
     while True:
         rest = total - sum(n for key, n in parts.items() if key not in hidden)
         if rest == 0 or rest >= min_n:
@@ -285,6 +289,16 @@ def my_teams(actor: Actor) -> list[Team]:
             teams.filter(memberships__user=actor.user) | teams.filter(leads__user=actor.user)
         ).distinct()
     )
+
+
+def team_months(team: Team, periods: list[tuple[date, date]]) -> list[Summary]:
+    """What customers told the team in each period, whoever served them; a period
+    under the threshold says only its count."""
+    sums = _sums(team.organisation_id, periods, Scope(team_id=team.pk))
+    return [
+        summarise(add_sums(sums.get(index, {}).values()), minimum_n())
+        for index in range(len(periods))
+    ]
 
 
 def _slice(sums: Mapping[str, float], shown: bool) -> Slice:

@@ -11,7 +11,6 @@ from django.http import (
     HttpResponse,
     HttpResponseBase,
     QueryDict,
-    StreamingHttpResponse,
 )
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -267,11 +266,4 @@ def _team_report(request: HttpRequest, team_id: int) -> staff.Report:
 
 
 def _csv(rows: list[list[object]], name: str) -> HttpResponseBase:
-    safe = [[exports.safe_text(v) if isinstance(v, str) else v for v in row] for row in rows]
-    response = StreamingHttpResponse(
-        exports.csv_chunks(safe), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{name}-{timezone.localdate().isoformat()}.csv"'
-    )
-    return response
+    return exports.table_response(rows, name)

@@ -117,6 +117,15 @@ def create_round(
 ) -> tuple[InvitationRound, RoundReport]:
     if survey.organisation_id != actor.organisation.pk:
         raise ValidationError({"survey": _("No such survey in this organisation.")})
+    if survey.is_pulse:
+        raise ValidationError(
+            {
+                "survey": _(
+                    "An employee pulse is anonymous: a personal link would tie answers to "
+                    "people. Share the survey's own link instead."
+                )
+            }
+        )
     if touchpoint_id is not None and not survey.touchpoints.filter(pk=touchpoint_id).exists():
         raise ValidationError({"touchpoint_id": _("This survey is not asked at that touchpoint.")})
     if not 0 <= reminder_after_days <= 30:

@@ -13,6 +13,7 @@ from kaiku.journeys.schemas import (
     ExportOut,
     JourneyIn,
     JourneyOut,
+    JourneyChange,
     JourneyPatch,
     JourneySummary,
     SegmentIn,
@@ -56,6 +57,7 @@ def create_journey(request: HttpRequest, payload: JourneyIn) -> Any:
         actor=actor_of(request),
         name=payload.name,
         description=payload.description,
+        sensitive=payload.sensitive,
         stages=[
             services.StageSpec(
                 name=s.name,
@@ -81,7 +83,7 @@ def get_journey(request: HttpRequest, journey_id: int) -> Any:
 
 
 @router.patch("/journeys/{journey_id}", response=JourneyOut, auth=api_editor())
-def update_journey(request: HttpRequest, journey_id: int, payload: JourneyPatch) -> Any:
+def update_journey(request: HttpRequest, journey_id: int, payload: JourneyChange) -> Any:
     actor = actor_of(request)
     journey = selectors.journey(actor.organisation, journey_id)
     services.update_journey(
@@ -89,6 +91,7 @@ def update_journey(request: HttpRequest, journey_id: int, payload: JourneyPatch)
         journey=journey,
         name=payload.name if payload.name is not None else journey.name,
         description=payload.description if payload.description is not None else journey.description,
+        sensitive=payload.sensitive,
     )
     return _journey_out(request, journey_id)
 

@@ -26,6 +26,17 @@ class NamedForm(forms.Form):
     )
 
 
+class JourneyForm(NamedForm):
+    sensitive = forms.BooleanField(
+        label=_("Sensitive service (grief, illness, crisis)"),
+        required=False,
+        help_text=_(
+            "Its surveys use gentle wording, ask no recommendation question and show "
+            "support information; feedback is followed up by trained handlers."
+        ),
+    )
+
+
 class TouchpointForm(NamedForm):
     channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
     layer = forms.ChoiceField(label=_("Blueprint layer"), choices=Layer.choices)

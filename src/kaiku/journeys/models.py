@@ -46,6 +46,15 @@ class Journey(models.Model):
     )
     name = models.CharField(_("name"), max_length=NAME_MAX)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
+    # A path through grief, illness or crisis: every survey on it is sensitive.
+    sensitive = models.BooleanField(
+        _("sensitive service"),
+        default=False,
+        help_text=_(
+            "People on this path may be grieving, ill or in crisis: its surveys use gentle "
+            "wording, ask no recommendation question and show support information."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     archived_at = models.DateTimeField(null=True, blank=True)

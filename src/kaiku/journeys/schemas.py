@@ -32,12 +32,17 @@ class StageIn(Schema):
 class JourneyIn(Schema):
     name: str = NAME
     description: str = DESCRIPTION
+    sensitive: bool = False
     stages: list[StageIn] = []
 
 
 class JourneyPatch(Schema):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=2000)
+
+
+class JourneyChange(JourneyPatch):
+    sensitive: bool | None = None
 
 
 class StageCreate(Schema):
@@ -98,6 +103,7 @@ class JourneyOut(Schema):
     id: int
     name: str
     description: str
+    sensitive: bool
     archived: bool = Field(alias="is_archived")
     created_at: datetime
     updated_at: datetime
@@ -108,6 +114,7 @@ class JourneySummary(Schema):
     id: int
     name: str
     description: str
+    sensitive: bool
     archived: bool = Field(alias="is_archived")
     stage_count: int
     touchpoint_count: int

@@ -98,11 +98,21 @@ def _check_owned(actor: Actor, journey: Journey) -> None:
 
 @transaction.atomic
 def create_journey(
-    *, actor: Actor, name: str, description: str = "", stages: Sequence[StageSpec] = ()
+    *,
+    actor: Actor,
+    name: str,
+    description: str = "",
+    sensitive: bool = False,
+    stages: Sequence[StageSpec] = (),
 ) -> Journey:
     """A journey with its stages and touchpoints, all saved or none."""
     errors = Errors()
-    journey = Journey(organisation=actor.organisation, name=name.strip(), description=description)
+    journey = Journey(
+        organisation=actor.organisation,
+        name=name.strip(),
+        description=description,
+        sensitive=sensitive,
+    )
     errors.check_model(journey, "")
     if len(stages) > settings.KAIKU_MAX_STAGES:
         errors.add("stages", _("At most %(n)d stages.") % {"n": settings.KAIKU_MAX_STAGES})
@@ -160,18 +170,50 @@ def _plan_touchpoints(
 
 
 @transaction.atomic
-def update_journey(*, actor: Actor, journey: Journey, name: str, description: str = "") -> Journey:
+def update_journey(
+    *,
+    actor: Actor,
+    journey: Journey,
+    name: str,
+    description: str = "",
+    sensitive: bool | None = None,
+) -> Journey:
     _check_owned(actor, journey)
     before = snapshot(journey)
     journey.name, journey.description = name.strip(), description
     errors = Errors()
     errors.check_model(journey, "")
+    if sensitive and not journey.sensitive:
+        _check_can_be_sensitive(journey, errors)
+    if sensitive is not None:
+        journey.sensitive = sensitive
     errors.raise_if_any()
     journey.save()
     record(
         actor=actor, action="journey.update", obj=journey, before=before, after=snapshot(journey)
     )
     return journey
+
+
+def _check_can_be_sensitive(journey: Journey, errors: Errors) -> None:
+    """A sensitive path asks nobody to recommend it: its surveys must not already."""
+    from kaiku.surveys.models import NOT_IN_SENSITIVE
+
+    asking = sorted(
+        journey.surveys.filter(questions__kind__in=NOT_IN_SENSITIVE)
+        .values_list("name", flat=True)
+        .distinct()
+    )
+    if asking:
+        errors.add(
+            "sensitive",
+            _(
+                "These surveys on the journey ask how likely people are to recommend you, "
+                "which a sensitive service does not ask: %(surveys)s. Remove the question or "
+                "close those surveys first."
+            )
+            % {"surveys": ", ".join(asking)},
+        )
 
 
 @transaction.atomic

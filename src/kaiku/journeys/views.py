@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kaiku.core.forms import call_service
 from kaiku.journeys import selectors, services
-from kaiku.journeys.forms import JourneyImportForm, NamedForm, TouchpointForm
+from kaiku.journeys.forms import JourneyForm, JourneyImportForm, NamedForm, TouchpointForm
 from kaiku.journeys.models import Layer
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import actor_of, requires
@@ -31,7 +31,7 @@ def journey_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Role.ANALYST)
 def journey_create(request: HttpRequest) -> HttpResponse:
-    form = NamedForm(request.POST or None)
+    form = JourneyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         journey = call_service(
             form, lambda: services.create_journey(actor=actor_of(request), **form.cleaned_data)
@@ -84,8 +84,13 @@ def journey_detail(request: HttpRequest, journey_id: int) -> HttpResponse:
 def journey_edit(request: HttpRequest, journey_id: int) -> HttpResponse:
     actor = actor_of(request)
     journey = selectors.journey(actor.organisation, journey_id)
-    form = NamedForm(
-        request.POST or None, initial={"name": journey.name, "description": journey.description}
+    form = JourneyForm(
+        request.POST or None,
+        initial={
+            "name": journey.name,
+            "description": journey.description,
+            "sensitive": journey.sensitive,
+        },
     )
     if (
         request.method == "POST"

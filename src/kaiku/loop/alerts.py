@@ -29,7 +29,7 @@ from kaiku.loop.models import (
     Priority,
     RoundRobin,
 )
-from kaiku.loop.rules import Subject, meets
+from kaiku.loop.rules import SCORES, Subject, meets
 from kaiku.organisations.models import Membership, Role, Team
 from kaiku.responses.models import AnalysisState, Answer, Response, Source
 
@@ -47,10 +47,11 @@ def subject_of(response: Response) -> Subject:
         journey=response.survey.journey_id,
         channel=response.channel,
         language=response.language,
+        sensitive_service=response.survey.is_sensitive,
     )
     valences = []
     for answer in response.answers.all():
-        if answer.kind in ("nps", "csat", "ease", "effectiveness", "overall"):
+        if answer.kind in SCORES:
             if answer.number is not None:
                 subject.scores[answer.kind] = answer.number
         elif answer.kind == "emotion":
@@ -92,7 +93,7 @@ def ready_responses(response_ids: Iterable[int], imported: bool = False) -> Quer
         found = found.exclude(source=Source.IMPORT)
     return (
         found.exclude(pk__in=waiting.values("response_id"))
-        .select_related("survey", "touchpoint")
+        .select_related("survey__journey", "touchpoint")
         .prefetch_related("answers__emotions", "text_analyses")
     )
 
@@ -139,8 +140,9 @@ def open_case(*, response: Response, subject: Subject, matched: list[AlertRule])
         hours = URGENT_DEADLINE_HOURS
     try:
         with transaction.atomic():
+            sensitive = subject.crisis or subject.sensitive_service
             assignee = _assignee(
-                rule, team, sensitive=subject.crisis, organisation_id=response.organisation_id
+                rule, team, sensitive=sensitive, organisation_id=response.organisation_id
             )
             case = Case.objects.create(
                 organisation_id=response.organisation_id,
@@ -151,7 +153,7 @@ def open_case(*, response: Response, subject: Subject, matched: list[AlertRule])
                 priority=priority,
                 team=team,
                 assignee=assignee,
-                sensitive=subject.crisis,
+                sensitive=sensitive,
                 deadline_at=sla.add_business_hours(now, hours) if hours else None,
             )
             CaseEvent.objects.create(

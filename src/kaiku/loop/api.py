@@ -52,6 +52,7 @@ class EventOut(Schema):
 
 class CaseDetailOut(CaseOut):
     may_contact: bool
+    asked_not_to_be_contacted: bool
     events: list[EventOut]
 
 
@@ -89,6 +90,7 @@ def _detail(case: Case) -> dict[str, Any]:
     return {
         **CaseOut.from_orm(case).dict(),
         "may_contact": services.may_contact(case),
+        "asked_not_to_be_contacted": services.asked_not_to_be_contacted(case),
         "events": list(case.events.all()),
     }
 

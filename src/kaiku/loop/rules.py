@@ -31,7 +31,11 @@ from django.utils.translation import gettext as _
 
 from kaiku.surveys.models import Emotion
 
-SCORES = ("nps", "csat", "ease", "effectiveness", "overall")
+SCORES = (
+    *("nps", "csat", "ease", "effectiveness", "overall"),
+    # A sensitive service's care measures (1–5).
+    *("heard", "supported", "respected", "informed"),
+)
 NUMBERS = (*SCORES, "valence")
 EMOTIONS = tuple(sorted(Emotion.values))
 CRISIS_FLAGS = ("death_grief", "serious_illness", "financial_crisis", "violence", "self_harm")
@@ -61,6 +65,8 @@ class Subject:
     journey: int | None = None
     channel: str = ""
     language: str = ""
+    # Asked by a sensitive service: its cases go to trained handlers whatever the text.
+    sensitive_service: bool = False
 
     @property
     def crisis(self) -> bool:

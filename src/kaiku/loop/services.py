@@ -40,6 +40,7 @@ from kaiku.loop.rules import problems
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Membership, Role, Team
 from kaiku.responses.models import Contact, Response
+from kaiku.responses.services import DO_NOT_CONTACT
 
 # Which state may follow which; reopening is its own step (`reopen`).
 TRANSITIONS: dict[str, set[str]] = {
@@ -109,11 +110,16 @@ def add_note(*, actor: Actor, case: Case, text: str) -> CaseEvent:
 
 
 def may_contact(case: Case) -> bool:
-    """Whether the customer agreed to be contacted about their feedback."""
-    if case.response.respondent_id is None:
+    """Whether the customer agreed to be contacted about their feedback (and did not
+    ask, in a sensitive service's form, to be left alone)."""
+    if case.response.respondent_id is None or asked_not_to_be_contacted(case):
         return False
     contact = Contact.objects.filter(respondent_id=case.response.respondent_id).first()
     return bool(contact and contact.may_contact and contact.opted_out_at is None)
+
+
+def asked_not_to_be_contacted(case: Case) -> bool:
+    return bool((case.response.metadata or {}).get(DO_NOT_CONTACT))
 
 
 @transaction.atomic

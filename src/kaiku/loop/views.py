@@ -82,6 +82,7 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
             "case": case,
             "answers": answers,
             "may_contact": services.may_contact(case),
+            "asked_hands_off": services.asked_not_to_be_contacted(case),
             "contact": getattr(case.response.respondent, "contact", None)
             if case.response.respondent_id and services.may_contact(case)
             else None,

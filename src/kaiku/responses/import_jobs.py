@@ -72,6 +72,8 @@ def upload_import(*, actor: Actor, survey: Survey, upload: UploadedFile) -> Impo
     _check_owned(actor, survey)
     name = Path(upload.name or "").name[:255]
     errors = Errors()
+    if survey.is_pulse:
+        errors.add("survey", _("An employee pulse takes answers only through its anonymous link."))
     if Path(name).suffix.lower() not in SUFFIXES:
         errors.add("file", _("Choose a CSV or XLSX file."))
     elif (upload.size or 0) > settings.KAIKU_MAX_IMPORT_BYTES:

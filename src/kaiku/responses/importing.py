@@ -210,6 +210,10 @@ class Importer:
         """`key_prefix` gives each row without an idempotency key the key prefix + its
         row number, so that running the same import again (a worker that died half-way)
         adds only the rows not saved yet."""
+        if survey.is_pulse:
+            raise ValueError(
+                _("An employee pulse takes answers only through its anonymous link.")
+            )
         self.survey = survey
         self.dry_run = dry_run
         self.batch_size = batch_size

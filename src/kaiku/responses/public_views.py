@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods
 from kaiku.core.ratelimit import check_public_submission
 from kaiku.journeys.models import Stage
 from kaiku.organisations.permissions import public
+from kaiku.people.pulse import pulse_teams, submit_pulse
 from kaiku.responses import services
 from kaiku.responses.models import Respondent, Source
 from kaiku.responses.webform import raw_from_form, shown_questions
@@ -31,6 +32,7 @@ from kaiku.surveys.models import Survey, SurveyStatus
 from kaiku.surveys.selectors import public_survey, structure
 
 HONEYPOT = "website"
+TEAM_ERROR = "__team"  # beside the question keys, which are slugs
 _signer = signing.TimestampSigner(salt="kaiku.respond.started")
 
 
@@ -51,7 +53,10 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         if not survey.is_open:
             return not_open_page(request, survey, language)
         source = Source.QR if request.GET.get("src") == "qr" else Source.WEB
-        flow = AnswerFlow(survey, language, _touchpoint_id(request, survey), source)
+        # An employee pulse is written apart from customer responses, with nothing
+        # that could tell who answered.
+        submit = submit_pulse if survey.is_pulse else services.submit_response
+        flow = AnswerFlow(survey, language, _touchpoint_id(request, survey), source, submit=submit)
         return flow.handle(request)
 
 
@@ -81,7 +86,7 @@ class AnswerFlow:
             errors, form_error = outcome
         return _form_page(
             request, self.survey, self.language, self.touchpoint_id, errors, form_error,
-            ask_contact=self.respondent is None,
+            ask_contact=self.respondent is None and not self.survey.is_pulse,
         )  # fmt: skip
 
     def _post(self, request: HttpRequest) -> HttpResponse | tuple[dict[str, str], str]:
@@ -104,6 +109,8 @@ class AnswerFlow:
             page = render(request, "respond/limited.html", context, status=429)
             page["Retry-After"] = str(wait)
             return page
+        # "Do not contact me" (sensitive services) wins over any address or consent.
+        hands_off = survey.is_sensitive and request.POST.get("do_not_contact") == "yes"
         submission = services.Submission(
             survey=survey,
             answers=raw_from_form(list(structure(survey).questions), request.POST),
@@ -111,8 +118,10 @@ class AnswerFlow:
             language=language,
             touchpoint_id=self.touchpoint_id,
             channel="email" if self.source == Source.EMAIL else "web",
-            contact=None if self.respondent else _contact(request),
+            contact=None if self.respondent or hands_off else _contact(request),
             respondent=self.respondent,
+            team_id=_team_id(request) if survey.is_pulse else None,
+            metadata={services.DO_NOT_CONTACT: True} if hands_off else {},
         )
         try:
             self.submit(submission)
@@ -124,10 +133,12 @@ class AnswerFlow:
                 for path, messages in exc.message_dict.items()
                 if path.startswith("answers.")
             }
+            if "team_id" in exc.message_dict:
+                errors[TEAM_ERROR] = exc.message_dict["team_id"][0]
             other = [
                 m
                 for path, ms in exc.message_dict.items()
-                if not path.startswith("answers.")
+                if not path.startswith("answers.") and path != "team_id"
                 for m in ms
             ]
             return errors, " ".join(other) or _("Please check the answers marked below.")
@@ -140,6 +151,11 @@ def _touchpoint_id(request: HttpRequest, survey: Survey) -> int | None:
     if given and given.isdigit() and int(given) in ids:
         return int(given)
     return next(iter(ids)) if len(ids) == 1 else None
+
+
+def _team_id(request: HttpRequest) -> int | None:
+    given = request.POST.get("team", "")
+    return int(given) if given.isdigit() else None
 
 
 def _contact(request: HttpRequest) -> services.ContactDetails | None:
@@ -179,6 +195,12 @@ def _form_page(
         "language": language,
         "title": survey.text("title", language),
         "intro": survey.text("intro", language),
+        "sensitive": survey.is_sensitive,
+        "support": survey.text("support_text", language),
+        "pulse": survey.is_pulse,
+        "teams": pulse_teams(survey) if survey.is_pulse else [],
+        "team_error": errors.get(TEAM_ERROR, ""),
+        "min_n": settings.KAIKU_MIN_N,
         "questions": shown_questions(questions, stages, language, errors),
         "touchpoint_id": touchpoint_id,
         "started": _signer.sign("form"),
@@ -209,5 +231,6 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
             "language": language,
             "title": survey.text("title", language),
             "thanks": survey.text("thanks", language),
+            "support": survey.text("support_text", language),
         }
         return render(request, "respond/thanks.html", context)

@@ -35,6 +35,8 @@ LIVE_SOURCES = {Source.WEB, Source.QR, Source.KIOSK, Source.EMAIL, Source.API}
 # Sets made once: `Choices.values` builds a new list each time it is read.
 SOURCES = frozenset(Source.values)
 CHANNELS = frozenset(Channel.values)
+# The respondent asked not to be contacted (a sensitive service's form offers it).
+DO_NOT_CONTACT = "do_not_contact"
 
 
 @dataclass
@@ -117,6 +119,16 @@ def check_submission(submission: Submission) -> Checked:
     def add(path: str, message: str) -> None:
         errors.setdefault(path, []).append(message)
 
+    if survey.is_pulse:
+        # Every channel here carries who answered (an API key, a row, a token).
+        raise ValidationError(
+            {
+                "survey": _(
+                    "An employee pulse is answered only through its own anonymous link, so "
+                    "that nothing can tell who answered."
+                )
+            }
+        )
     if submission.source in LIVE_SOURCES and not survey.is_open:
         raise SurveyNotOpen(_("This survey is not open for answers."))
     if submission.source not in SOURCES:
@@ -205,7 +217,7 @@ def _save(submission: Submission, checked: Checked) -> Response:
         "is_demo": submission.is_demo,
     }
     response_id, with_text = insert_response(row, checked.answers)
-    _record_consents(respondent, checked.answers)
+    _record_consents(respondent, checked.answers, hands_off=bool(row["metadata"].get(DO_NOT_CONTACT)))
     if with_text:
         from kaiku.textanalysis.tasks import analyse_responses_task
 
@@ -259,12 +271,16 @@ def _respondent(submission: Submission) -> Respondent | None:
     return respondent
 
 
-def _record_consents(respondent: Respondent | None, answers: list[CleanAnswer]) -> None:
+def _record_consents(
+    respondent: Respondent | None, answers: list[CleanAnswer], hands_off: bool = False
+) -> None:
     if respondent is None:
         return
     consent = {
         a.question.kind: bool(a.number) for a in answers if a.question.kind.startswith("consent")
     }
+    if hands_off:
+        consent = {QuestionKind.CONSENT_CONTACT: False, QuestionKind.CONSENT_UPDATES: False}
     if not consent:
         return
     updates = {}

@@ -11,9 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from kaiku.journeys.models import Stage
 from kaiku.surveys.models import (
+    CARE_KINDS,
     CHOICE_KINDS,
     CONSENT_KINDS,
     CURVE_RANGE,
+    PULSE_KINDS,
     Emotion,
     Question,
     QuestionKind,
@@ -27,6 +29,12 @@ SCALE_ENDS = {
     QuestionKind.OVERALL: (_("very dissatisfied"), _("very satisfied")),
     QuestionKind.EASE: (_("very difficult"), _("very easy")),
     QuestionKind.EFFECTIVENESS: (_("not at all"), _("completely")),
+    QuestionKind.ENPS: (_("not at all likely"), _("extremely likely")),
+    **{
+        kind: (_("strongly disagree"), _("strongly agree"))
+        for kind in (*CARE_KINDS, *PULSE_KINDS)
+        if kind != QuestionKind.ENPS
+    },
 }
 CURVE_WORDS = {-3: _("very bad"), 0: _("neutral"), 3: _("very good")}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,7 +10,8 @@ from ninja import Router, Status
 
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader
 from kaiku.surveys import selectors, services
-from kaiku.surveys.models import Kiosk, Survey
+from kaiku.surveys.models import LANGUAGES, Kiosk, Survey
+from kaiku.surveys.starters import starter
 from kaiku.surveys.schemas import (
     KioskActiveIn,
     KioskIn,
@@ -41,6 +42,9 @@ def _out(request: HttpRequest, survey: Survey) -> dict[str, Any]:
     return {
         **{f: getattr(survey, f) for f in ("id", "name", "journey_id", "mode", "status")},
         **{f: getattr(survey, f) for f in ("languages", "title", "intro", "thanks")},
+        "sensitive": survey.sensitive,
+        "sensitive_service": survey.is_sensitive,
+        "support_text": survey.support_text,
         "touchpoint_ids": sorted(t.pk for t in survey.touchpoints.all()),
         "public_url": request.build_absolute_uri(path),
         "questions": list(survey.questions.all()),
@@ -63,6 +67,24 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
     )
     survey = services.create_survey(actor=actor_of(request), spec=spec)
     return Status(201, _out(request, survey))
+
+
+@router.get("/survey-starters", response=SurveyIn, auth=api_reader())
+def survey_starter(
+    request: HttpRequest,
+    which: Literal["sensitive", "pulse"],
+    journey_id: int,
+    name: str = "",
+    languages: str = "fi",
+) -> Any:
+    """A ready-made survey to edit and POST to /surveys: `sensitive` (gentle wording,
+    care measures, support text) or `pulse` (the anonymous employee pulse)."""
+    chosen = [lang for lang in LANGUAGES if lang in languages.split(",")] or ["fi"]
+    spec = starter(which, name=name or which, journey_id=journey_id, languages=chosen)
+    return {
+        **{k: v for k, v in spec.__dict__.items() if k != "questions"},
+        "questions": [q.__dict__ for q in spec.questions],
+    }
 
 
 @router.get("/surveys/{survey_id}", response=SurveyOut, auth=api_reader())

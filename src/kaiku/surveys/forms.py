@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kaiku.journeys.models import Journey, Touchpoint
 from kaiku.surveys.models import LANGUAGES, Question, QuestionKind, Survey
+from kaiku.surveys.starters import PULSE, SENSITIVE
 
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 
@@ -50,6 +51,25 @@ class SurveyForm(forms.Form):
         help_text=_("The first checked language is the survey's main language."),
     )
 
+    start = forms.ChoiceField(
+        label=_("Start from"),
+        required=False,
+        choices=[
+            ("", _("An empty customer survey")),
+            (SENSITIVE, _("A sensitive service: gentle wording and care measures")),
+            (PULSE, _("An employee pulse: anonymous, by team")),
+        ],
+        help_text=_("A ready-made survey fills in the texts and questions; edit them after."),
+    )
+    sensitive = forms.BooleanField(
+        label=_("Sensitive service (grief, illness, crisis)"),
+        required=False,
+        help_text=_(
+            "Gentle wording, no recommendation question, the respondent may ask not to be "
+            "contacted, and the support text below is shown."
+        ),
+    )
+
     def __init__(
         self, *args: Any, journeys: QuerySet[Journey] | None = None, **kwargs: Any
     ) -> None:
@@ -58,11 +78,18 @@ class SurveyForm(forms.Form):
         assert isinstance(journey_field, forms.ChoiceField)
         if journeys is None:
             del self.fields["journey_id"]
+            del self.fields["start"]
         else:
             journey_field.choices = [(j.pk, j.name) for j in journeys]
         _text_fields(self, "title", str(_("Title")))
         _text_fields(self, "intro", str(_("Introduction")), forms.Textarea(attrs={"rows": 2}))
         _text_fields(self, "thanks", str(_("Thank-you text")), forms.Textarea(attrs={"rows": 2}))
+        _text_fields(
+            self,
+            "support",
+            str(_("Support information, e.g. a crisis helpline")),
+            forms.Textarea(attrs={"rows": 2}),
+        )
 
     def clean_languages(self) -> list[str]:
         chosen = self.cleaned_data["languages"]

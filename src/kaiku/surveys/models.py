@@ -27,6 +27,18 @@ class QuestionKind(models.TextChoices):
     MULTIPLE_CHOICE = "multiple_choice", _("Multiple choice")
     CONSENT_CONTACT = "consent_contact", _("Consent: may we contact you")
     CONSENT_UPDATES = "consent_updates", _("Consent: may we tell you what changed")
+    # Care measures, for sensitive services (agreement 1–5).
+    HEARD = "heard", _("I felt heard (1–5)")
+    SUPPORTED = "supported", _("I felt supported (1–5)")
+    RESPECTED = "respected", _("I was treated with respect (1–5)")
+    INFORMED = "informed", _("I got the information I needed (1–5)")
+    # Employee pulse (agreement 1–5 unless said otherwise).
+    ENPS = "enps", _("Employee NPS: recommend as a place to work (0–10)")
+    WELLBEING = "wellbeing", _("Wellbeing at work (1–5)")
+    WORKLOAD = "workload", _("Workload is manageable (1–5)")
+    GOALS = "goals", _("I can meet the goals set for my work (1–5)")
+    VALUES = "values", _("The organisation's values match my own (1–5)")
+    EMOTIONAL_LOAD = "emotional_load", _("Difficult encounters weigh on me (1–5)")
 
 
 # The numeric scale of each scored kind: (lowest, highest).
@@ -36,7 +48,38 @@ SCALES: dict[str, tuple[int, int]] = {
     QuestionKind.EASE: (1, 7),
     QuestionKind.EFFECTIVENESS: (1, 7),
     QuestionKind.OVERALL: (1, 5),
+    QuestionKind.HEARD: (1, 5),
+    QuestionKind.SUPPORTED: (1, 5),
+    QuestionKind.RESPECTED: (1, 5),
+    QuestionKind.INFORMED: (1, 5),
+    QuestionKind.ENPS: (0, 10),
+    QuestionKind.WELLBEING: (1, 5),
+    QuestionKind.WORKLOAD: (1, 5),
+    QuestionKind.GOALS: (1, 5),
+    QuestionKind.VALUES: (1, 5),
+    QuestionKind.EMOTIONAL_LOAD: (1, 5),
 }
+CARE_KINDS = (QuestionKind.HEARD, QuestionKind.SUPPORTED, QuestionKind.RESPECTED, QuestionKind.INFORMED)
+PULSE_KINDS = (
+    QuestionKind.ENPS,
+    QuestionKind.WELLBEING,
+    QuestionKind.WORKLOAD,
+    QuestionKind.GOALS,
+    QuestionKind.VALUES,
+    QuestionKind.EMOTIONAL_LOAD,
+)
+# Asking someone in grief or crisis whether they would recommend you hurts, and the
+# answer says nothing true about the service.
+NOT_IN_SENSITIVE = frozenset({QuestionKind.NPS, QuestionKind.ENPS})
+# An anonymous pulse has no one to contact, no journey to chart, and its own eNPS.
+NOT_IN_PULSE = frozenset(
+    {
+        QuestionKind.NPS,
+        QuestionKind.CONSENT_CONTACT,
+        QuestionKind.CONSENT_UPDATES,
+        QuestionKind.EMOTION_CURVE,
+    }
+)
 CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
 CONSENT_KINDS = {QuestionKind.CONSENT_CONTACT, QuestionKind.CONSENT_UPDATES}
 CURVE_RANGE = (-3, 3)
@@ -88,6 +131,10 @@ class Survey(models.Model):
     title = models.JSONField(default=dict)
     intro = models.JSONField(default=dict, blank=True)
     thanks = models.JSONField(default=dict, blank=True)
+    # Grief, illness or crisis: gentle wording, no recommendation question, the
+    # respondent may ask not to be contacted, and support information is shown.
+    sensitive = models.BooleanField(_("sensitive service"), default=False)
+    support_text = models.JSONField(default=dict, blank=True)
     public_token = models.CharField(max_length=32, unique=True, default=_public_token)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -101,6 +148,15 @@ class Survey(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == SurveyStatus.OPEN
+
+    @property
+    def is_sensitive(self) -> bool:
+        """Sensitive itself, or asked on a journey through a sensitive service."""
+        return self.sensitive or self.journey.sensitive
+
+    @property
+    def is_pulse(self) -> bool:
+        return self.mode == SurveyMode.EMPLOYEE
 
     def text(self, field: str, language: str) -> str:
         return localised(getattr(self, field), language, self.languages)

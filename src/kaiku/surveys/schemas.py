@@ -38,10 +38,12 @@ class SurveyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
     journey_id: int
     mode: SurveyMode = SurveyMode.CUSTOMER
+    sensitive: bool = False
     languages: list[Language] = Field(["fi"], min_length=1)
     title: Texts
     intro: Texts = {}
     thanks: Texts = {}
+    support_text: Texts = Field({}, description="Shown to respondents, e.g. a crisis helpline.")
     touchpoint_ids: list[int] = []
     questions: list[QuestionIn] = Field([], max_length=60)
 
@@ -52,6 +54,8 @@ class SurveyPatch(Schema):
     title: Texts | None = None
     intro: Texts | None = None
     thanks: Texts | None = None
+    support_text: Texts | None = None
+    sensitive: bool | None = None
     touchpoint_ids: list[int] | None = None
 
 
@@ -81,11 +85,16 @@ class SurveyOut(Schema):
     name: str
     journey_id: int
     mode: SurveyMode
+    sensitive: bool
+    sensitive_service: bool = Field(
+        description="Sensitive itself or through its journey: what the respondent sees."
+    )
     status: SurveyStatus
     languages: list[str]
     title: dict[str, str]
     intro: dict[str, str]
     thanks: dict[str, str]
+    support_text: dict[str, str]
     touchpoint_ids: list[int]
     public_url: str
     questions: list[QuestionOut]

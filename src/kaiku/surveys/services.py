@@ -18,6 +18,9 @@ from kaiku.organisations.actors import Actor
 from kaiku.surveys.models import (
     CHOICE_KINDS,
     LANGUAGES,
+    NOT_IN_PULSE,
+    NOT_IN_SENSITIVE,
+    PULSE_KINDS,
     Kiosk,
     Question,
     QuestionKind,
@@ -53,6 +56,8 @@ class SurveySpec:
     intro: Mapping[str, str] = field(default_factory=dict)
     thanks: Mapping[str, str] = field(default_factory=dict)
     mode: str = SurveyMode.CUSTOMER
+    sensitive: bool = False
+    support_text: Mapping[str, str] = field(default_factory=dict)
     touchpoint_ids: Sequence[int] = ()
     questions: Sequence[QuestionSpec] = ()
 
@@ -69,14 +74,18 @@ def create_survey(*, actor: Actor, spec: SurveySpec) -> Survey:
         journey=journey,
         name=spec.name.strip(),
         mode=spec.mode,
+        sensitive=spec.sensitive,
         languages=list(spec.languages),
         title=dict(spec.title),
         intro=dict(spec.intro),
         thanks=dict(spec.thanks),
+        support_text=dict(spec.support_text),
     )
     _check_survey_fields(survey, errors)
     touchpoints = _touchpoints(journey, spec.touchpoint_ids, errors) if journey else []
     questions = _plan_questions(survey, spec.questions, errors)
+    if journey is not None:
+        _check_kinds(survey, questions, "questions", errors)
     errors.raise_if_any()
     survey.save()
     survey.touchpoints.set(touchpoints)
@@ -102,6 +111,8 @@ def update_survey(
     title: Mapping[str, str] | None = None,
     intro: Mapping[str, str] | None = None,
     thanks: Mapping[str, str] | None = None,
+    support_text: Mapping[str, str] | None = None,
+    sensitive: bool | None = None,
     touchpoint_ids: Sequence[int] | None = None,
 ) -> Survey:
     _check_owned(actor, survey)
@@ -111,10 +122,14 @@ def update_survey(
         survey.name = name.strip()
     if languages is not None:
         survey.languages = list(languages)
-    for attribute, value in (("title", title), ("intro", intro), ("thanks", thanks)):
+    texts = (("title", title), ("intro", intro), ("thanks", thanks), ("support_text", support_text))
+    for attribute, value in texts:
         if value is not None:
             setattr(survey, attribute, dict(value))
+    if sensitive is not None:
+        survey.sensitive = sensitive
     _check_survey_fields(survey, errors)
+    _check_kinds(survey, list(survey.questions.all()), "sensitive", errors)
     touchpoints = (
         _touchpoints(survey.journey, touchpoint_ids, errors) if touchpoint_ids is not None else None
     )
@@ -150,6 +165,7 @@ def add_question(*, actor: Actor, survey: Survey, spec: QuestionSpec) -> Questio
     errors = Errors()
     existing = list(survey.questions.select_for_update())
     question = _plan_question(survey, spec, len(existing), {q.key for q in existing}, "", errors)
+    _check_kinds(survey, [question], "kind", errors)
     errors.raise_if_any()
     question.survey = survey
     question.position = len(existing) + 1
@@ -256,6 +272,34 @@ def _check_survey_fields(survey: Survey, errors: Errors) -> None:
     _check_texts(survey.title, survey.languages, "title", errors, required=True)
     _check_texts(survey.intro, survey.languages, "intro", errors, required=False)
     _check_texts(survey.thanks, survey.languages, "thanks", errors, required=False)
+    _check_texts(survey.support_text, survey.languages, "support_text", errors, required=False)
+
+
+def _check_kinds(survey: Survey, questions: Sequence[Question], path: str, errors: Errors) -> None:
+    """What a survey's mode allows it to ask: a sensitive service asks nobody to
+    recommend it; an anonymous employee pulse has its own measures and no consent to
+    contact (nobody is known); a customer survey asks no pulse questions."""
+    kinds = {q.kind for q in questions}
+    if survey.is_pulse:
+        refused = kinds & NOT_IN_PULSE
+        message = _(
+            "An employee pulse is anonymous: it cannot ask for consent to contact, and it "
+            "asks eNPS instead of NPS. Remove: %(kinds)s."
+        )
+    else:
+        refused = kinds & set(PULSE_KINDS)
+        message = _("Only an employee pulse asks these questions: %(kinds)s.")
+        if survey.is_sensitive and kinds & NOT_IN_SENSITIVE:
+            refused = kinds & (set(PULSE_KINDS) | NOT_IN_SENSITIVE)
+            message = _(
+                "A sensitive service does not ask how likely people are to recommend it: to "
+                "someone grieving, ill or in crisis the question hurts, and its answer says "
+                "little about the care. Ask whether they felt heard, supported and "
+                "respected instead. Remove: %(kinds)s."
+            )
+    if refused:
+        labels = sorted(str(QuestionKind(kind).label) for kind in refused)
+        errors.add(path, message % {"kinds": ", ".join(labels)})
 
 
 def _check_texts(
@@ -377,6 +421,9 @@ def create_kiosk(
 ) -> Kiosk:
     _check_owned(actor, survey)
     errors = Errors()
+    if survey.is_pulse:
+        # A shared tablet has no team picker; the pulse link does.
+        errors.add("__all__", _("An employee pulse is answered through its link, not a kiosk."))
     touchpoint = None
     if touchpoint_id is not None:
         touchpoint = survey.touchpoints.filter(pk=touchpoint_id).first()

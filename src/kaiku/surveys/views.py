@@ -30,7 +30,11 @@ from kaiku.surveys.forms import (
     texts_from,
 )
 from kaiku.surveys.models import Survey, SurveyStatus
+from kaiku.surveys.starters import starter
 
+
+STARTER_ARGS = ("name", "journey_id", "languages")
+TEXTS = (("title", "title"), ("intro", "intro"), ("thanks", "thanks"), ("support_text", "support"))
 
 @requires(Role.VIEWER, write=False)
 def survey_list(request: HttpRequest) -> HttpResponse:
@@ -45,13 +49,14 @@ def survey_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         spec = services.SurveySpec(
-            name=data["name"],
-            journey_id=data["journey_id"],
-            languages=data["languages"],
-            title=texts_from(data, "title"),
-            intro=texts_from(data, "intro"),
-            thanks=texts_from(data, "thanks"),
+            name=data["name"], journey_id=data["journey_id"], languages=data["languages"]
         )
+        if data.get("start"):
+            spec = starter(data["start"], **{k: getattr(spec, k) for k in STARTER_ARGS})
+        # What the person wrote wins over the ready-made texts.
+        spec.sensitive = spec.sensitive or data["sensitive"]
+        for attribute, name in TEXTS:
+            setattr(spec, attribute, {**getattr(spec, attribute), **texts_from(data, name)})
         survey = call_service(form, lambda: services.create_survey(actor=actor, spec=spec))
         if survey is not None:
             return redirect("surveys:detail", survey_id=survey.pk)
@@ -105,6 +110,8 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
         **initial_texts(survey.title, "title"),
         **initial_texts(survey.intro, "intro"),
         **initial_texts(survey.thanks, "thanks"),
+        **initial_texts(survey.support_text, "support"),
+        "sensitive": survey.sensitive,
     }
     form = SurveyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -120,6 +127,8 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
                     title=texts_from(data, "title"),
                     intro=texts_from(data, "intro"),
                     thanks=texts_from(data, "thanks"),
+                    support_text=texts_from(data, "support"),
+                    sensitive=data["sensitive"],
                 ),
             )
             is not None

@@ -1,0 +1,72 @@
+"""Plotly figure specs for the people pages; the same numbers are in the tables."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kaiku.analytics.charts import LINE_COLOURS, _layout
+from kaiku.people.selectors import ORGANISATION, PulseReport
+from kaiku.people.teams import TeamView
+
+
+def pulse_chart(report: PulseReport, measures: list[tuple[str, str]]) -> dict | None:
+    """The organisation's measures month by month (eNPS apart: another scale); a hidden
+    month is a gap, never a guess."""
+    lines = []
+    for index, (kind, name) in enumerate(m for m in measures if m[0] != "enps"):
+        values = [
+            round(v.value, 2) if (v := month.cells[ORGANISATION].measures.get(kind)) else None
+            for month in report.months
+        ]
+        if any(v is not None for v in values):
+            lines.append(
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": name,
+                    "x": [m.key for m in report.months],
+                    "y": values,
+                    "line": {"color": LINE_COLOURS[index % len(LINE_COLOURS)]},
+                    "connectgaps": False,
+                }
+            )
+    if not lines:
+        return None
+    return {
+        "data": lines,
+        "layout": _layout(
+            height=300,
+            yaxis={"range": [1, 5], "title": {"text": _("mean (1–5)")}},
+            xaxis={"type": "category"},
+        ),
+    }
+
+
+def team_chart(view: TeamView, measure_name: str) -> dict | None:
+    """Each team-month where both sides may be shown: employee measure against the
+    customers' mean valence."""
+    if not view.points:
+        return None
+    teams = sorted({p[0] for p in view.points})
+    data = []
+    for index, team in enumerate(teams):
+        mine = [p for p in view.points if p[0] == team]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": team,
+                "x": [round(p[2], 2) for p in mine],
+                "y": [round(p[3], 3) for p in mine],
+                "text": [p[1] for p in mine],
+                "marker": {"size": 10, "color": LINE_COLOURS[index % len(LINE_COLOURS)]},
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            height=340,
+            xaxis={"title": {"text": measure_name}},
+            yaxis={"range": [-1, 1], "title": {"text": _("customers' mean valence")}},
+        ),
+    }
