@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from kaiku.responses.import_jobs import upload_import
 from kaiku.responses.models import ImportJob, Response
 from kaiku.surveys import services as surveys
 from kaiku.surveys.models import Survey
+from kaiku.walkthroughs import services as walkthroughs
+from kaiku.walkthroughs.models import Observation, Walkthrough
 
 _numbers = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -205,7 +208,40 @@ def make_world() -> World:
         "webhook_id": webhook.pk,
         "action_id": action.pk,
     }
+    walkthrough, observation = make_walkthrough_with_observation(
+        organisation, world.journey, [world.users[Role.VIEWER], world.users[Role.HANDLER]]
+    )
+    world.ids["walkthrough_id"] = walkthrough.pk
+    world.ids["observation_id"] = observation.pk
     return world
+
+
+def make_walkthrough_with_observation(
+    organisation: Organisation, journey: Journey, walkers: list[User]
+) -> tuple[Walkthrough, Observation]:
+    """A planned walkthrough of `journey` walked by `walkers`, the first of whom has
+    recorded one observation (without a photo) at its first touchpoint."""
+    walkthrough = walkthroughs.plan_walkthrough(
+        actor=owner_actor(organisation),
+        journey=journey,
+        title="Ensikertalaisen silmin",
+        planned_for=date(2026, 11, 20),
+        walkers=walkers,
+    )
+    touchpoint = Touchpoint.objects.filter(stage__journey=journey).order_by(
+        "stage__position", "position"
+    )[0]
+    membership = Membership.objects.get(organisation=organisation, user=walkers[0])
+    observation = walkthroughs.add_observation(
+        actor=Actor(organisation=organisation, role=Role(membership.role), user=walkers[0]),
+        walkthrough=walkthrough,
+        touchpoint=touchpoint,
+        category="signs",
+        note="Opastetta sisäänkäynnille ei löytynyt.",
+        feeling=-2,
+        severity=2,
+    )
+    return walkthrough, observation
 
 
 def make_import_job(

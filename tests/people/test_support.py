@@ -12,6 +12,8 @@ from django.contrib.auth.models import User
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from kaiku.demo.loop import seed_demo_loop
+from kaiku.demo.services import DEMO_PASSWORD, seed_demo
 from kaiku.loop import alerts
 from kaiku.loop import services as loop
 from kaiku.loop.models import AlertRule, Case, CaseEvent
@@ -112,8 +114,12 @@ def _at(year: int, month: int, day: int) -> datetime:
 
 
 def _as(org: Org, user: User) -> Actor:
-    member = Membership.objects.get(organisation=org.organisation, user=user)
-    return Actor(organisation=org.organisation, role=Role(member.role), user=user)
+    return _as_member(org.organisation, user)
+
+
+def _as_member(organisation: Organisation, user: User) -> Actor:
+    member = Membership.objects.get(organisation=organisation, user=user)
+    return Actor(organisation=organisation, role=Role(member.role), user=user)
 
 
 def _names(org: Org, user: User) -> list[str]:
@@ -297,3 +303,21 @@ def test_another_organisations_people_never_appear() -> None:
     assert [p.name for p in found] == ["Aino Lahti", "Bea Kahdessa"]
     assert all(m.carried == 0 for p in found for m in p.months)
     assert "Olli Muualla" not in _page(org.owner)
+
+
+def test_in_the_demo_the_front_desk_lead_and_kaisa_see_kaisas_load(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):  # the comments' analysis
+        organisation, _logins = seed_demo()
+    seed_demo_loop(organisation)
+    pages = {}
+    for email in ("tiiminvetaja@demo.kaiku.fi", "kasittelija@demo.kaiku.fi"):
+        client = Client()
+        assert client.login(username=email, password=DEMO_PASSWORD)
+        pages[email] = client.get("/people/support/").content.decode()
+    for page in pages.values():
+        assert "Kaisa Käsittelijä" in page and "Tuula Tukihenkilö" not in page
+    kaisa = User.objects.get(username="kasittelija@demo.kaiku.fi")
+    (person,) = staff_support(_as_member(organisation, kaisa)).people
+    assert sum(m.carried for m in person.months) > 0

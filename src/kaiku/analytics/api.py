@@ -18,6 +18,7 @@ from kaiku.analytics.services import catch_up
 from kaiku.journeys.selectors import journey as get_journey
 from kaiku.organisations.models import Role, Team
 from kaiku.organisations.permissions import OrgAccess, actor_of
+from kaiku.walkthroughs.selectors import ObservationSummary
 
 router = Router(tags=["analytics"])
 
@@ -164,9 +165,28 @@ def journey_pain_points(request: HttpRequest, journey_id: int, filters: Query[Ma
                 "themes": [
                     {"theme": t.key, "name": t.name, "negative": t.negative} for t in p.themes
                 ],
+                "walkthrough_observations": _observed(p.observations),
             }
             for p in found.points
         ],
+        # Touchpoints staff walkthroughs found wanting, the most serious first.
+        "walkthrough_observations": [
+            {"touchpoint": {"id": o.touchpoint.pk, "name": o.touchpoint.name},
+             "stage": {"id": o.stage.pk, "name": o.stage.name},
+             **(_observed(o.observations) or {})}
+            for o in found.observed
+        ],
+    }
+
+
+def _observed(summary: ObservationSummary | None) -> dict[str, Any] | None:
+    if summary is None:
+        return None
+    return {
+        "count": summary.count,
+        "worst_severity": summary.worst_severity,
+        "mean_feeling": round(summary.mean_feeling, 2),
+        "latest_ids": [o.pk for o in summary.latest],
     }
 
 

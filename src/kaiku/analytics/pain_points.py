@@ -8,6 +8,11 @@ Negativity is −valence of the negative responses (0…1); emotion's share come
 the drivers (the point estimate, without intervals, to keep the page fast). Where
 the journey has no outcome to weigh by, the weight is 1 and the ranking stands on
 volume and negativity alone.
+
+Beside the customers' feedback stand the observations of staff walkthroughs ("with
+new customer's glasses") at the same touchpoints, in the same period: they are not
+in the ranking (a walker is not a customer), but a touchpoint they found wanting is
+listed even where the feedback is quiet.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from kaiku.journeys.models import Journey, Stage, Touchpoint
 from kaiku.journeys.selectors import journey_with_structure
 from kaiku.organisations.models import Organisation
 from kaiku.textanalysis import engine
+from kaiku.walkthroughs.selectors import ObservationSummary, observations_by_touchpoint
 
 TOP_THEMES = 3
 
@@ -45,6 +51,14 @@ class PainPoint:
     negativity: float  # mean −valence of the negative responses
     impact: float
     themes: list[PainTheme] = field(default_factory=list)
+    observations: ObservationSummary | None = None  # from walkthroughs
+
+
+@dataclass
+class ObservedTouchpoint:
+    touchpoint: Touchpoint
+    stage: Stage
+    observations: ObservationSummary
 
 
 @dataclass
@@ -52,6 +66,8 @@ class PainPoints:
     weight: float  # emotion's share of what drives the outcome; 1 without an outcome
     outcome: str | None
     points: list[PainPoint]
+    # Touchpoints with walkthrough observations, the most serious first.
+    observed: list[ObservedTouchpoint] = field(default_factory=list)
 
 
 def pain_points(
@@ -65,9 +81,13 @@ def pain_points(
     outcome = outcome_of(organisation, journey, filters)
     weight = _emotion_weight(organisation, journey, filters, outcome)
     themes = _negative_themes(organisation, journey.pk, filters, language)
+    seen = observations_by_touchpoint(organisation, journey, start=filters.start, end=filters.end)
     points = []
+    observed = []
     for stage in journey.active_stages:  # type: ignore[attr-defined]
         for touchpoint in stage.active_touchpoints:
+            if touchpoint.pk in seen:
+                observed.append(ObservedTouchpoint(touchpoint, stage, seen[touchpoint.pk]))
             found = sums.get(touchpoint.pk)
             if not found or found["responses"] < minimum_n() or not found["negative"]:
                 continue
@@ -82,10 +102,12 @@ def pain_points(
                     negativity=negativity,
                     impact=negative * negativity * weight,
                     themes=themes.get(touchpoint.pk, []),
+                    observations=seen.get(touchpoint.pk),
                 )
             )
     points.sort(key=lambda p: -p.impact)
-    return PainPoints(weight=weight, outcome=outcome, points=points)
+    observed.sort(key=lambda o: (-o.observations.worst_severity, o.observations.mean_feeling))
+    return PainPoints(weight=weight, outcome=outcome, points=points, observed=observed)
 
 
 def _emotion_weight(

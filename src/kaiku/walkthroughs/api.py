@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from kaiku.journeys.models import Touchpoint
@@ -173,7 +173,7 @@ def create_observation(
         emotion=data.emotion,
         photo=photo,
     )
-    return 201, _observation(request, item)
+    return Status(201, _observation(request, item))
 
 
 @router.get(

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from kaiku.journeys.models import Journey, Stage, Touchpoint
 from kaiku.journeys.selectors import journey_with_structure
 from kaiku.organisations.models import Organisation
-from kaiku.walkthroughs.models import Observation, Walkthrough
+from kaiku.walkthroughs.models import Observation, Severity, Walkthrough
 
 LATEST_NOTES = 3
 
@@ -121,6 +121,10 @@ class ObservationSummary:
     worst_severity: int
     mean_feeling: float
     latest: list[Observation] = field(default_factory=list)
+
+    @property
+    def worst_label(self) -> str:
+        return str(Severity(self.worst_severity).label)
 
 
 def observations_by_touchpoint(
