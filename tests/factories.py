@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model

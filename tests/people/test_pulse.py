@@ -63,9 +63,7 @@ def _teams(organisation, *names: str) -> list[Team]:  # type: ignore[no-untyped-
 
 def _answer(survey, team: Team | None, month: date, **answers: Any) -> PulseResponse:  # type: ignore[no-untyped-def]
     response = submit_pulse(
-        Submission(
-            survey=survey, answers=answers, source="web", team_id=team.pk if team else None
-        )
+        Submission(survey=survey, answers=answers, source="web", team_id=team.pk if team else None)
     )
     PulseResponse.objects.filter(pk=response.pk).update(month=month.replace(day=1))
     return response
@@ -232,9 +230,9 @@ def test_differencing_two_filters_in_the_api_finds_nothing() -> None:
         assert answer.status_code == 200
         return [c for m in answer.json()["months"] for c in m["cells"]]
 
-    whole = [c for c in cells(f"&month={month}") if c["team_id"] is None][0]
-    large_only = [c for c in cells(f"&month={month}&team_id={large.pk}") if c["team_id"]][0]
-    small_only = [c for c in cells(f"&month={month}&team_id={small.pk}") if c["team_id"]][0]
+    whole = next(c for c in cells(f"&month={month}") if c["team_id"] is None)
+    large_only = next(c for c in cells(f"&month={month}&team_id={large.pk}") if c["team_id"])
+    small_only = next(c for c in cells(f"&month={month}&team_id={small.pk}") if c["team_id"])
     assert whole["shown"] and whole["answers"] == 9
     assert small_only == {"team_id": small.pk, "team": "Pieni", "shown": False}
     # The attack: the whole month minus the large team. Its figures are not there.
@@ -242,7 +240,7 @@ def test_differencing_two_filters_in_the_api_finds_nothing() -> None:
 
 
 def test_differencing_two_filters_on_the_page_and_in_the_export() -> None:
-    organisation, owner, survey, small, large = _world_for_differencing()
+    _organisation, owner, survey, small, large = _world_for_differencing()
     client = _signed_in(owner)
     for team in (small, large):
         html = client.get(f"/people/pulse/?survey={survey.pk}&team={team.pk}").content.decode()
@@ -257,7 +255,7 @@ def test_differencing_two_filters_on_the_page_and_in_the_export() -> None:
 
 
 def test_who_sees_which_team() -> None:
-    organisation, owner = make_organisation()
+    organisation, _owner = make_organisation()
     survey = _pulse(organisation)
     a, b = _teams(organisation, "A", "B")
     _many(survey, a, 5)

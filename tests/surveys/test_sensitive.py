@@ -183,7 +183,7 @@ def test_do_not_contact_drops_the_address_and_keeps_the_case_hands_off() -> None
 def test_a_sensitive_service_case_goes_to_a_trained_handler() -> None:
     organisation, _ = make_organisation()
     survey = _sensitive(organisation)
-    untrained, _m = make_member(organisation, Role.HANDLER)
+    _untrained, _m = make_member(organisation, Role.HANDLER)
     trained, membership = make_member(organisation, Role.HANDLER)
     membership.handles_sensitive = True
     membership.save()

@@ -56,5 +56,7 @@ def sideways_jpeg() -> bytes:
     return buffer.getvalue()
 
 
-def upload(content: bytes, name: str = "kuva.jpg", content_type: str = "image/jpeg") -> SimpleUploadedFile:
+def upload(
+    content: bytes, name: str = "kuva.jpg", content_type: str = "image/jpeg"
+) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content, content_type=content_type)

@@ -96,7 +96,9 @@ def test_a_walker_records_an_observation_with_a_real_photo() -> None:
     answer = client.post(world["observe"], {**_form(), "photo": photo})
     assert answer.status_code == 302
     saved = Observation.objects.exclude(pk=world["observation"].pk).get()
-    assert saved.category == "premises" and saved.feeling == -1 and saved.created_by == world["walker"]
+    assert (
+        saved.category == "premises" and saved.feeling == -1 and saved.created_by == world["walker"]
+    )
     served = client.get(reverse("walkthroughs:photo", args=[saved.pk]))
     assert served.status_code == 200
     assert served["Content-Type"] == "image/jpeg"
@@ -124,9 +126,12 @@ def test_a_member_not_assigned_cannot_open_the_form() -> None:
     world = _world()
     bystander, _ = make_member(world["organisation"], Role.HANDLER)
     assert _client(bystander).get(world["observe"]).status_code == 403
-    assert _client(bystander).get(
-        reverse("walkthroughs:detail", args=[world["walkthrough"].pk])
-    ).status_code == 200
+    assert (
+        _client(bystander)
+        .get(reverse("walkthroughs:detail", args=[world["walkthrough"].pk]))
+        .status_code
+        == 200
+    )
 
 
 def test_another_organisations_walkthrough_observation_and_photo_are_not_found() -> None:
@@ -153,9 +158,12 @@ def test_an_analyst_starts_an_action_from_an_observation_and_lands_on_it() -> No
     world["observation"].refresh_from_db()
     assert world["observation"].action is not None
     assert answer["Location"] == reverse("actions:detail", args=[world["observation"].action.pk])
-    assert _client(world["walker"]).post(
-        reverse("walkthroughs:start_action", args=[world["observation"].pk])
-    ).status_code == 403
+    assert (
+        _client(world["walker"])
+        .post(reverse("walkthroughs:start_action", args=[world["observation"].pk]))
+        .status_code
+        == 403
+    )
 
 
 def test_the_pain_points_show_the_observation_beside_the_feedback() -> None:

@@ -171,9 +171,11 @@ def journey_pain_points(request: HttpRequest, journey_id: int, filters: Query[Ma
         ],
         # Touchpoints staff walkthroughs found wanting, the most serious first.
         "walkthrough_observations": [
-            {"touchpoint": {"id": o.touchpoint.pk, "name": o.touchpoint.name},
-             "stage": {"id": o.stage.pk, "name": o.stage.name},
-             **(_observed(o.observations) or {})}
+            {
+                "touchpoint": {"id": o.touchpoint.pk, "name": o.touchpoint.name},
+                "stage": {"id": o.stage.pk, "name": o.stage.name},
+                **(_observed(o.observations) or {}),
+            }
             for o in found.observed
         ],
     }

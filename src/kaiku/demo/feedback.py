@@ -17,7 +17,8 @@ from kaiku.responses import import_jobs
 from kaiku.responses.importing import Importer
 from kaiku.responses.models import ImportJob
 from kaiku.surveys import services as surveys
-from kaiku.surveys.models import Survey
+from kaiku.surveys.models import CARE_KINDS, Survey
+from kaiku.surveys.starters import sensitive_survey
 
 DEMO_RESPONSES_PER_SURVEY = 1800
 SEED = 20261123
@@ -89,7 +90,7 @@ def demo_surveys(actor: Actor, journeys: list[Journey]) -> list[Survey]:
     """One open survey per demo journey, asked at its customer-facing touchpoints."""
     made = []
     for journey in journeys:
-        sensitive = "kuoltua" in journey.name
+        sensitive = journey.sensitive
         touchpoints = [
             t.pk
             for stage in journey.stages.order_by("position")
@@ -113,6 +114,14 @@ def demo_surveys(actor: Actor, journeys: list[Journey]) -> list[Survey]:
             touchpoint_ids=touchpoints,
             questions=_questions(sensitive),
         )
+        if sensitive:
+            gentle = sensitive_survey(
+                name=spec.name, journey_id=journey.pk, languages=list(spec.languages)
+            )
+            spec.title, spec.intro, spec.thanks = gentle.title, gentle.intro, gentle.thanks
+            spec.support_text = gentle.support_text
+            care = [q for q in gentle.questions if q.kind in CARE_KINDS]
+            spec.questions = [spec.questions[0], *care, *spec.questions[1:]]
         survey = surveys.create_survey(actor=actor, spec=spec)
         surveys.set_status(actor=actor, survey=survey, status="open")
         made.append(survey)
@@ -187,6 +196,9 @@ def generate_feedback(survey: Survey, count: int = DEMO_RESPONSES_PER_SURVEY) ->
     header = ["submitted_at", "experienced_at", "touchpoint", "channel", "language", first.key,
               "ease", "effectiveness", "feeling", "curve", "what_happened", "praise",
               "team", "served_by"]  # fmt: skip
+    care = [str(k) for k in survey.questions.values_list("kind", flat=True) if k in CARE_KINDS]
+    care_rng = random.Random(f"{SEED}-{survey.journey.name}-care")
+    header += care
     now = timezone.now()
     rows: list[tuple[int, list[str]]] = []
     for number in range(2, count + 2):
@@ -219,6 +231,9 @@ def generate_feedback(survey: Survey, count: int = DEMO_RESPONSES_PER_SURVEY) ->
         ]
         if touchpoint.name == ACTION_TOUCHPOINT and age_days < ACTION_DAYS_AGO and not row[10]:
             row = _after_the_action(row, first.scale or (0, 10))
+        # Care measures from a generator of their own, so that every other draw (and
+        # thus every comment of the demo) stays as it was.
+        row += [str(_scale((1, 5), mood + care_rng.gauss(0, 0.3), care_rng)) for _k in care]
         rows.append((number, row))
     report = Importer(survey, header, is_demo=True).run(rows)
     assert report.rejected == 0, report.errors[:3]

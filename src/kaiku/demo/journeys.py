@@ -322,6 +322,8 @@ DEMO_JOURNEYS: list[dict[str, Any]] = [
     },
     {
         "name": "Henkivakuutuskorvaus omaisen kuoltua",
+        # Grief: its survey is gentle, asks no NPS and shows where to find support.
+        "sensitive": True,
         "description": (
             "Omaisen polku henkivakuutuskorvauksen hakemisesta maksuun läheisen kuoleman "
             "jälkeen. Asiakas on surun keskellä, joten jokaisen vaiheen pitää olla selkeä "

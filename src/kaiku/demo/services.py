@@ -75,6 +75,7 @@ def seed_demo() -> tuple[Organisation, list[DemoLogin]]:
                 actor=actor,
                 name=journey["name"],
                 description=journey["description"],
+                sensitive=journey.get("sensitive", False),
                 stages=[
                     journeys.StageSpec(
                         name=stage["name"],

@@ -11,10 +11,9 @@ from kaiku.journeys import selectors, services
 from kaiku.journeys.models import Journey, Segment, Stage
 from kaiku.journeys.schemas import (
     ExportOut,
+    JourneyChange,
     JourneyIn,
     JourneyOut,
-    JourneyChange,
-    JourneyPatch,
     JourneySummary,
     SegmentIn,
     SegmentOut,

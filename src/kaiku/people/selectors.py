@@ -170,12 +170,13 @@ def _counts(survey: Survey, first: date, last: date) -> Counts:
         "response__month", "response__team_id", "kind", "number"
     )
     for month, team_id, kind, number in numbers.iterator():
+        value = int(number or 0)
         sums = found[month][team_id or NO_TEAM][kind]
         sums["n"] = sums.get("n", 0) + 1
-        sums["sum"] = sums.get("sum", 0) + number
-        sums["sumsq"] = sums.get("sumsq", 0) + number * number
-        sums["promoters"] = sums.get("promoters", 0) + (number >= 9)
-        sums["detractors"] = sums.get("detractors", 0) + (number <= 6)
+        sums["sum"] = sums.get("sum", 0) + value
+        sums["sumsq"] = sums.get("sumsq", 0) + value * value
+        sums["promoters"] = sums.get("promoters", 0) + int(value >= 9)
+        sums["detractors"] = sums.get("detractors", 0) + int(value <= 6)
     texts = (
         answers.filter(kind=QuestionKind.TEXT)
         .exclude(text="")
@@ -286,7 +287,7 @@ TABLE_HEADER = ["month", "team", "shown", "answers", "texts", "negative_share"]
 
 def table(report: PulseReport) -> list[list[object]]:
     """The report as rows for a file, hidden exactly as on the page."""
-    header = [*TABLE_HEADER, *report.kinds]
+    header: list[object] = [*TABLE_HEADER, *report.kinds]
     rows: list[list[object]] = [header]
     for month, team, cell in report.rows():
         name = team.name if team else ""

@@ -114,7 +114,9 @@ def staff_support(actor: Actor, *, now: datetime | None = None) -> StaffSupport:
         loads = []
         for month, (first, last) in zip(months, bounds, strict=True):
             load = MonthLoad(month=month, kinds=dict.fromkeys(CRISIS_FLAGS, 0))
-            carried = {c.pk for c, start, end in spans if start < last and end >= first}
+            carried = {
+                c.pk for c, start, end in spans if start < last and (end > first or start >= first)
+            }
             load.carried = len(carried)
             load.came_in = len({c.pk for c, start, _end in spans if first <= start < last})
             for case_id in carried:

@@ -19,7 +19,7 @@ from kaiku.organisations.permissions import actor_of, requires
 from kaiku.people import charts, selectors, teams
 from kaiku.surveys.models import QuestionKind, Survey
 
-MEASURE_NAMES = {
+MEASURE_NAMES: dict[str, object] = {
     QuestionKind.ENPS: _("eNPS"),
     QuestionKind.WELLBEING: _("Wellbeing"),
     QuestionKind.WORKLOAD: _("Manageable workload"),

@@ -211,9 +211,7 @@ class Importer:
         row number, so that running the same import again (a worker that died half-way)
         adds only the rows not saved yet."""
         if survey.is_pulse:
-            raise ValueError(
-                _("An employee pulse takes answers only through its anonymous link.")
-            )
+            raise ValueError(_("An employee pulse takes answers only through its anonymous link."))
         self.survey = survey
         self.dry_run = dry_run
         self.batch_size = batch_size

@@ -217,7 +217,8 @@ def _save(submission: Submission, checked: Checked) -> Response:
         "is_demo": submission.is_demo,
     }
     response_id, with_text = insert_response(row, checked.answers)
-    _record_consents(respondent, checked.answers, hands_off=bool(row["metadata"].get(DO_NOT_CONTACT)))
+    hands_off = bool(submission.metadata.get(DO_NOT_CONTACT))
+    _record_consents(respondent, checked.answers, hands_off=hands_off)
     if with_text:
         from kaiku.textanalysis.tasks import analyse_responses_task
 

@@ -23,7 +23,7 @@ from kaiku.surveys.models import (
 
 INTENSITIES = [(1, _("a little")), (2, _("clearly")), (3, _("strongly"))]
 # Scale ends in words, so that a number is never the only cue.
-SCALE_ENDS = {
+SCALE_ENDS: dict[str, tuple[Any, Any]] = {
     QuestionKind.NPS: (_("not at all likely"), _("extremely likely")),
     QuestionKind.CSAT: (_("very dissatisfied"), _("very satisfied")),
     QuestionKind.OVERALL: (_("very dissatisfied"), _("very satisfied")),

@@ -11,7 +11,6 @@ from ninja import Router, Status
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader
 from kaiku.surveys import selectors, services
 from kaiku.surveys.models import LANGUAGES, Kiosk, Survey
-from kaiku.surveys.starters import starter
 from kaiku.surveys.schemas import (
     KioskActiveIn,
     KioskIn,
@@ -25,6 +24,7 @@ from kaiku.surveys.schemas import (
     SurveyPatch,
     SurveySummary,
 )
+from kaiku.surveys.starters import starter
 
 router = Router(tags=["surveys"])
 

@@ -59,7 +59,12 @@ SCALES: dict[str, tuple[int, int]] = {
     QuestionKind.VALUES: (1, 5),
     QuestionKind.EMOTIONAL_LOAD: (1, 5),
 }
-CARE_KINDS = (QuestionKind.HEARD, QuestionKind.SUPPORTED, QuestionKind.RESPECTED, QuestionKind.INFORMED)
+CARE_KINDS = (
+    QuestionKind.HEARD,
+    QuestionKind.SUPPORTED,
+    QuestionKind.RESPECTED,
+    QuestionKind.INFORMED,
+)
 PULSE_KINDS = (
     QuestionKind.ENPS,
     QuestionKind.WELLBEING,

@@ -76,7 +76,9 @@ def sensitive_survey(*, name: str, journey_id: int, languages: list[str]) -> Sur
                 "have been different?",
             ),
             help_text=t(
-                "Voit jättää tämän tyhjäksi.", "Du kan lämna detta tomt.", "You can leave this empty."
+                "Voit jättää tämän tyhjäksi.",
+                "Du kan lämna detta tomt.",
+                "You can leave this empty.",
             ),
             max_length=4000,
         )
@@ -86,7 +88,11 @@ def sensitive_survey(*, name: str, journey_id: int, languages: list[str]) -> Sur
         journey_id=journey_id,
         languages=languages,
         sensitive=True,
-        title=t("Miten voimme tukea paremmin?", "Hur kan vi stödja bättre?", "How can we support better?"),
+        title=t(
+            "Miten voimme tukea paremmin?",
+            "Hur kan vi stödja bättre?",
+            "How can we support better?",
+        ),
         intro=t(
             "Kiitos, että annat aikaasi tähän, kun tilanne voi olla raskas. Kaikkiin "
             "kysymyksiin vastaaminen on vapaaehtoista, ja voit lopettaa milloin tahansa.",
@@ -195,8 +201,6 @@ def employee_pulse(*, name: str, journey_id: int, languages: list[str]) -> Surve
     )
 
 
-def starter(
-    which: str, *, name: str, journey_id: int, languages: list[str]
-) -> SurveySpec:
+def starter(which: str, *, name: str, journey_id: int, languages: list[str]) -> SurveySpec:
     build = {SENSITIVE: sensitive_survey, PULSE: employee_pulse}[which]
     return build(name=name, journey_id=journey_id, languages=languages)

@@ -32,9 +32,9 @@ from kaiku.surveys.forms import (
 from kaiku.surveys.models import Survey, SurveyStatus
 from kaiku.surveys.starters import starter
 
-
 STARTER_ARGS = ("name", "journey_id", "languages")
 TEXTS = (("title", "title"), ("intro", "intro"), ("thanks", "thanks"), ("support_text", "support"))
+
 
 @requires(Role.VIEWER, write=False)
 def survey_list(request: HttpRequest) -> HttpResponse:

@@ -121,9 +121,7 @@ def list_walkthroughs(request: HttpRequest, limit: int = 100, offset: int = 0) -
     return [_walkthrough(w) for w in found]
 
 
-@router.get(
-    "/walkthroughs/{walkthrough_id}", response=WalkthroughDetailOut, auth=api_reader()
-)
+@router.get("/walkthroughs/{walkthrough_id}", response=WalkthroughDetailOut, auth=api_reader())
 def get_walkthrough(request: HttpRequest, walkthrough_id: int) -> Any:
     """A walkthrough with its observations in walking order; `photo_url` is the
     authenticated address of the photo (the same key or session opens it), or null."""
@@ -181,7 +179,9 @@ def create_observation(
     auth=api_reader(),
     url_name="observation_photo",
     openapi_extra={
-        "responses": {"200": {"description": "The photo", "content": {"image/jpeg": {}, "image/png": {}}}}
+        "responses": {
+            "200": {"description": "The photo", "content": {"image/jpeg": {}, "image/png": {}}}
+        }
     },
 )
 def observation_photo(request: HttpRequest, observation_id: int) -> Any:

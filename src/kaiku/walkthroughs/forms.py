@@ -104,7 +104,5 @@ class ObservationForm(forms.Form):
         label=_("Photo (optional)"),
         required=False,
         widget=forms.FileInput(attrs={"accept": PHOTO_TYPES, "capture": "environment"}),
-        help_text=_(
-            "JPEG, PNG or WebP. Location and camera details are removed when it is saved."
-        ),
+        help_text=_("JPEG, PNG or WebP. Location and camera details are removed when it is saved."),
     )

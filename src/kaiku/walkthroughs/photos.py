@@ -141,7 +141,9 @@ def _encode(image: Image.Image) -> CleanPhoto:
     else:
         bare.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
         name = "photo.jpg"
-    return CleanPhoto(content=ContentFile(out.getvalue(), name=name), width=bare.width, height=bare.height)
+    return CleanPhoto(
+        content=ContentFile(out.getvalue(), name=name), width=bare.width, height=bare.height
+    )
 
 
 def photo_response(name: str, file: IO[bytes]) -> FileResponse:

@@ -48,7 +48,9 @@ def observation(organisation: Organisation, observation_id: int) -> Observation:
     return get_object_or_404(observations(organisation), pk=observation_id)
 
 
-def walkthrough_touchpoint(organisation: Organisation, walk: Walkthrough, touchpoint_id: int) -> Touchpoint:
+def walkthrough_touchpoint(
+    organisation: Organisation, walk: Walkthrough, touchpoint_id: int
+) -> Touchpoint:
     """A touchpoint of the walkthrough's journey; another journey's is not found."""
     return get_object_or_404(
         Touchpoint.objects.select_related("stage__journey"),
@@ -165,4 +167,3 @@ def observations_by_touchpoint(
         for item in ranked.filter(rank__lte=latest).order_by("touchpoint_id", "rank"):
             found[item.touchpoint_id].latest.append(item)
     return found
-

@@ -9,9 +9,7 @@ urlpatterns = [
     path("<int:walkthrough_id>/", views.walkthrough_detail, name="detail"),
     path("<int:walkthrough_id>/edit/", views.walkthrough_edit, name="edit"),
     path("<int:walkthrough_id>/status/", views.walkthrough_status, name="status"),
-    path(
-        "<int:walkthrough_id>/touchpoints/<int:touchpoint_id>/", views.observe, name="observe"
-    ),
+    path("<int:walkthrough_id>/touchpoints/<int:touchpoint_id>/", views.observe, name="observe"),
     path(
         "observations/<int:observation_id>/delete/",
         views.observation_delete,

@@ -34,9 +34,7 @@ def walkthrough_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     found = selectors.walkthroughs(actor.organisation)
     mine = (
-        selectors.assigned_to(actor.organisation, actor.user).exclude(
-            status=WalkthroughStatus.DONE
-        )
+        selectors.assigned_to(actor.organisation, actor.user).exclude(status=WalkthroughStatus.DONE)
         if actor.user is not None
         else found.none()
     )
@@ -45,7 +43,9 @@ def walkthrough_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form(request: HttpRequest, walkthrough: Walkthrough | None = None, **kwargs: Any) -> WalkthroughForm:
+def _form(
+    request: HttpRequest, walkthrough: Walkthrough | None = None, **kwargs: Any
+) -> WalkthroughForm:
     organisation = actor_of(request).organisation
     return WalkthroughForm(
         request.POST if request.method == "POST" else None,
@@ -162,7 +162,12 @@ def observe(request: HttpRequest, walkthrough_id: int, touchpoint_id: int) -> Ht
     at = order.index(touchpoint.pk) if touchpoint.pk in order else -1
     by_id = {t.pk: t for t in detail.touchpoints}
     here = next(
-        (t.observations for s in detail.stages for t in s.touchpoints if t.touchpoint.pk == touchpoint.pk),
+        (
+            t.observations
+            for s in detail.stages
+            for t in s.touchpoints
+            if t.touchpoint.pk == touchpoint.pk
+        ),
         [],
     )
     return render(
@@ -218,4 +223,3 @@ def photo(request: HttpRequest, observation_id: int) -> HttpResponseBase:
     except FileNotFoundError:
         raise Http404 from None
     return photos.photo_response(item.photo.name, file)
-
