@@ -98,12 +98,12 @@ def clean_photo(upload: IO[bytes], size: int | None = None) -> CleanPhoto:
                 # Decode a large JPEG at a reduced scale straight away (never below MAX_SIDE).
                 image.draft(None, (MAX_SIDE, MAX_SIDE))
             image.load()
-            image = _reencodable(image)
+            clean = _reencodable(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _too_many_pixels() from None
         except _DECODE_ERRORS:
             raise _unreadable() from None
-    return _encode(image)
+    return _encode(clean)
 
 
 def _reencodable(image: Image.Image) -> Image.Image:
