@@ -135,7 +135,8 @@ def _questions(sensitive: bool) -> list[surveys.QuestionSpec]:
         q(
             kind="csat",
             key="csat",
-            required=True,
+            # Nothing is demanded of someone grieving.
+            required=False,
             text={
                 "fi": "Kuinka tyytyväinen olit saamaasi palveluun?",
                 "sv": "Hur nöjd var du med servicen?",

@@ -68,15 +68,17 @@ def seed_demo_pulse(organisation: Organisation) -> int:
 
 
 def _team_leans(organisation: Organisation) -> dict:
-    """Each team's lean (−1…1) from its customers' mean first score in the demo feedback."""
+    """Each team's lean (−0.6…0.6): how far its customers' mean NPS answer in the demo
+    feedback is from the whole organisation's."""
+    answers = Answer.objects.filter(
+        response__organisation=organisation, kind="nps", number__isnull=False
+    )
+    overall = answers.aggregate(mean=Avg("number"))["mean"] or 0.0
     found = {}
     for team in organisation.teams.order_by("name"):
-        mean = (
-            Answer.objects.filter(response__team=team, kind__in=["nps", "csat"])
-            .exclude(number__isnull=True)
-            .aggregate(mean=Avg("number"))["mean"]
-        )
-        found[team] = 0.0 if mean is None else max(-1.0, min(1.0, (mean - 6.5) / 3.5))
+        mean = answers.filter(response__team=team).aggregate(mean=Avg("number"))["mean"]
+        lean = 0.0 if mean is None else (mean - overall) / 2.5
+        found[team] = max(-0.6, min(0.6, lean))
     return found
 
 
@@ -93,16 +95,17 @@ def _answer(survey: Survey, team_id: int, month: date, mood: float, rng: random.
         value = low + (lean + 1) / 2 * (high - low) + rng.gauss(0, (high - low) * 0.12)
         return max(low, min(high, round(value)))
 
+    # A lean of 0 is an ordinary team: eNPS about 0, wellbeing about 3.6.
     answers: dict[str, object] = {
-        "enps": scale(0, 10, mood),
-        "wellbeing": scale(1, 5, mood),
-        "workload": scale(1, 5, mood - 0.2),
-        "goals": scale(1, 5, mood + 0.1),
-        "values": scale(1, 5, mood + 0.2),
+        "enps": scale(0, 10, mood + 0.5),
+        "wellbeing": scale(1, 5, mood + 0.3),
+        "workload": scale(1, 5, mood),
+        "goals": scale(1, 5, mood + 0.35),
+        "values": scale(1, 5, mood + 0.4),
         "emotional_load": scale(1, 5, -mood + 0.1),
     }
     if rng.random() < 0.35:
-        answers["words"] = rng.choice(COMMENTS["bad" if mood < 0.2 else "good"])
+        answers["words"] = rng.choice(COMMENTS["bad" if mood < -0.05 else "good"])
     response = submit_pulse(
         Submission(survey=survey, answers=answers, source="web", team_id=team_id, is_demo=True)
     )

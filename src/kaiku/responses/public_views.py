@@ -196,6 +196,7 @@ def _form_page(
         "title": survey.text("title", language),
         "intro": survey.text("intro", language),
         "sensitive": survey.is_sensitive,
+        "any_required": any(q.required for q in questions),
         "support": survey.text("support_text", language),
         "pulse": survey.is_pulse,
         "teams": pulse_teams(survey) if survey.is_pulse else [],
