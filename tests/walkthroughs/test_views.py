@@ -4,6 +4,7 @@ members of the organisation, and observations in the pain-points view."""
 from __future__ import annotations
 
 import io
+import os
 from typing import Any
 
 import pytest
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(user: Any) -> Client:
-    client = Client()
+    # The pages in English, as the assertions read them (Finnish is the default).
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
@@ -110,15 +112,52 @@ def test_a_walker_records_an_observation_with_a_real_photo() -> None:
     assert "Aulan roska-astiat olivat täynnä." in page.content.decode()
 
 
-def test_a_refused_photo_is_named_beside_the_file_field() -> None:
+def _noise() -> bytes:
+    buffer = io.BytesIO()
+    Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3)).save(buffer, "PNG")
+    return buffer.getvalue()  # about 1.4 MB
+
+
+def _bomb() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, "PNG")  # a few KB, 400 megapixels
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (
+            lambda: image_bytes(fmt="GIF", mode="P", color=1),
+            "kuva.jpg",
+            "Only JPEG, PNG or WebP photos can be added.",
+        ),
+        (
+            _noise,
+            "iso.png",
+            "The photo is too large: at most 1 MB.",
+        ),
+        (
+            _bomb,
+            "pommi.png",
+            "The image is too large in pixels (at most 40 megapixels). Take a smaller photo.",
+        ),
+    ],
+    ids=["wrong-type", "oversize", "image-bomb"],
+)
+def test_a_refused_photo_is_named_beside_the_file_field(
+    settings: Any, content: Any, name: str, message: str
+) -> None:
+    settings.KAIKU_PHOTO_MAX_BYTES = 1024 * 1024
     world = _world()
-    gif = upload(image_bytes(fmt="GIF", mode="P", color=1), "kuva.jpg")
-    page = _client(world["walker"]).post(world["observe"], {**_form(), "photo": gif})
+    page = _client(world["walker"]).post(
+        world["observe"], {**_form(), "photo": upload(content(), name)}
+    )
     assert page.status_code == 200
-    assert page.context["form"].errors["photo"] == ["Only JPEG, PNG or WebP photos can be added."]
+    assert page.context["form"].errors["photo"] == [message]
     html = page.content.decode()
     field = html[html.index('id="id_photo"') :]
-    assert field.index("Only JPEG, PNG or WebP") < field.index("</div>")
+    assert field.index(message.split(":")[0][:20]) < field.index("</div>")
     assert Observation.objects.count() == 1
 
 

@@ -129,26 +129,21 @@ LINE_COLOURS = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#56b4e9", "#d55e00"
 def staff_chart(found: Report) -> dict | None:
     """Mean valence month by month for each slice the viewer sees; a hidden month is
     a gap, never a guess."""
-    lines = []
-    for index, (label, key) in enumerate(_report_lines(found)):
-        values = [
-            round(s.summary.valence.value, 3)
-            if (s := m.slices[key]).shown and s.summary and s.summary.valence
-            else None
-            for m in found.months
-        ]
-        if any(v is not None for v in values):
-            lines.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": label,
-                    "x": [m.key for m in found.months],
-                    "y": values,
-                    "line": {"color": LINE_COLOURS[index % len(LINE_COLOURS)]},
-                    "connectgaps": False,
-                }
+    lines = month_lines(
+        [m.key for m in found.months],
+        [
+            (
+                label,
+                [
+                    round(s.summary.valence.value, 3)
+                    if (s := m.slices[key]).shown and s.summary and s.summary.valence
+                    else None
+                    for m in found.months
+                ],
             )
+            for label, key in _report_lines(found)
+        ],
+    )
     if not lines:
         return None
     return {
@@ -164,3 +159,26 @@ def staff_chart(found: Report) -> dict | None:
 def _report_lines(found: Report) -> list[tuple[str, int]]:
     lines = [(_("The whole team"), TOTAL)] if found.with_total else []
     return lines + [(p.name, p.user_id) for p in found.people]
+
+
+def month_lines(months: list[str], series: list[tuple[str, list[float | None]]]) -> list[dict]:
+    """One line per named series over the months, each in its own colour; a series
+    with no value at all is left out, and a missing month is a gap."""
+    return [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": name,
+            "x": months,
+            "y": values,
+            "line": {"color": LINE_COLOURS[index % len(LINE_COLOURS)]},
+            "connectgaps": False,
+        }
+        for index, (name, values) in enumerate(series)
+        if any(v is not None for v in values)
+    ]
+
+
+def chart_layout(**extra: object) -> dict:
+    """The dashboards' common layout, for charts drawn elsewhere (the people pages)."""
+    return _layout(**extra)

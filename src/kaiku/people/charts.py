@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from kaiku.analytics.charts import LINE_COLOURS, _layout
+from kaiku.analytics.charts import LINE_COLOURS, chart_layout, month_lines
 from kaiku.people.selectors import ORGANISATION, PulseReport
 from kaiku.people.teams import TeamView
 
@@ -12,29 +12,27 @@ from kaiku.people.teams import TeamView
 def pulse_chart(report: PulseReport, measures: list[tuple[str, str]]) -> dict | None:
     """The organisation's measures month by month (eNPS apart: another scale); a hidden
     month is a gap, never a guess."""
-    lines = []
-    for index, (kind, name) in enumerate(m for m in measures if m[0] != "enps"):
-        values = [
-            round(v.value, 2) if (v := month.cells[ORGANISATION].measures.get(kind)) else None
-            for month in report.months
-        ]
-        if any(v is not None for v in values):
-            lines.append(
-                {
-                    "type": "scatter",
-                    "mode": "lines+markers",
-                    "name": name,
-                    "x": [m.key for m in report.months],
-                    "y": values,
-                    "line": {"color": LINE_COLOURS[index % len(LINE_COLOURS)]},
-                    "connectgaps": False,
-                }
+    lines = month_lines(
+        [m.key for m in report.months],
+        [
+            (
+                name,
+                [
+                    round(v.value, 2)
+                    if (v := month.cells[ORGANISATION].measures.get(kind))
+                    else None
+                    for month in report.months
+                ],
             )
+            for kind, name in measures
+            if kind != "enps"
+        ],
+    )
     if not lines:
         return None
     return {
         "data": lines,
-        "layout": _layout(
+        "layout": chart_layout(
             height=300,
             yaxis={"range": [1, 5], "title": {"text": _("mean (1–5)")}},
             xaxis={"type": "category"},
@@ -64,7 +62,7 @@ def team_chart(view: TeamView, measure_name: str) -> dict | None:
         )
     return {
         "data": data,
-        "layout": _layout(
+        "layout": chart_layout(
             height=340,
             xaxis={"title": {"text": measure_name}},
             yaxis={"range": [-1, 1], "title": {"text": _("customers' mean valence")}},

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status
@@ -187,10 +187,4 @@ def create_observation(
 def observation_photo(request: HttpRequest, observation_id: int) -> Any:
     """An observation's photo (JPEG, or PNG where it has transparency); 404 without one."""
     item = selectors.observation(actor_of(request).organisation, observation_id)
-    if not item.photo:
-        raise Http404
-    try:
-        file = item.photo.storage.open(item.photo.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return photos.photo_response(item.photo.name, file)
+    return photos.photo_response(item.photo)

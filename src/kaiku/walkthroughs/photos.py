@@ -17,7 +17,8 @@ from typing import IO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.http import FileResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -146,9 +147,16 @@ def _encode(image: Image.Image) -> CleanPhoto:
     )
 
 
-def photo_response(name: str, file: IO[bytes]) -> FileResponse:
+def photo_response(photo: FieldFile) -> FileResponse:
     """A stored photo for a signed-in member or an API key: never cached by a shared
-    cache, never sniffed as anything but the image it is."""
+    cache, never sniffed as anything but the image it is. 404 without one."""
+    name = photo.name if photo else None
+    if not name:
+        raise Http404
+    try:
+        file = photo.storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404 from None
     suffix = name.rsplit(".", 1)[-1].lower()
     response = FileResponse(file, content_type=CONTENT_TYPES.get(suffix, "image/jpeg"))
     response["X-Content-Type-Options"] = "nosniff"

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -216,10 +216,4 @@ def observation_action(request: HttpRequest, observation_id: int) -> HttpRespons
 def photo(request: HttpRequest, observation_id: int) -> HttpResponseBase:
     """An observation's photo, to members of its organisation only."""
     item = selectors.observation(actor_of(request).organisation, observation_id)
-    if not item.photo:
-        raise Http404
-    try:
-        file = item.photo.storage.open(item.photo.name, "rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return photos.photo_response(item.photo.name, file)
+    return photos.photo_response(item.photo)
