@@ -127,7 +127,8 @@ def _names(org: Org, user: User) -> list[str]:
 
 
 def _client(user: User) -> Client:
-    client = Client()
+    # The pages in English, as the assertions read them (Finnish is the default).
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
