@@ -19,7 +19,11 @@ def surveys(organisation: Organisation) -> QuerySet[Survey]:
     return (
         Survey.objects.filter(organisation=organisation)
         .select_related("journey")
-        .annotate(response_count=Count("responses", distinct=True))
+        # A survey is a pulse or not, so one of the two counts is always nought.
+        .annotate(
+            response_count=Count("responses", distinct=True)
+            + Count("pulse_responses", distinct=True)
+        )
     )
 
 

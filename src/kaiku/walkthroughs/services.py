@@ -313,7 +313,9 @@ def start_action(*, actor: Actor, observation: Observation) -> Action:
     _require(actor, Role.ANALYST)
     _check_owned(actor, observation.walkthrough)
     observation = (
-        Observation.objects.select_for_update()
+        # Only the observation's own row: PostgreSQL refuses FOR UPDATE on the nullable
+        # side of an outer join (the action).
+        Observation.objects.select_for_update(of=("self",))
         .select_related("walkthrough", "touchpoint__stage__journey", "action")
         .get(pk=observation.pk)
     )
