@@ -5,7 +5,9 @@ and API that read it behind the anonymity threshold.
         [--database-url postgres://…] [--rounds 20]
 
 Prints: the load (pulse answers through the real pulse write path, for a sample, and
-in bulk for the rest), then p50/p95 warm of the pulse report (all teams), the pulse
+in bulk for the rest), the counts read from the answers (what a report costs when
+its remembered counts are stale: once after new answers), then p50/p95 warm of the
+pulse report (all teams), the pulse
 page and CSV (an admin, through Django's test client), the API with each filter, and
 the team view (employee and customer side by side with the correlation), and how many
 cells of the grid the threshold hid. Without --database-url a throwaway SQLite file is
@@ -184,7 +186,9 @@ def main() -> None:
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     one = all_teams[0].pk
     month = report.months[-1].key
+    first, last = report.months[0].start, report.months[-1].start
     figures = [
+        ("counts from the answers", lambda: selectors._counts(survey, first, last)),
         (
             "pulse report (all teams)",
             lambda: selectors.pulse_report(survey, all_teams, today=today),

@@ -26,7 +26,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from kaiku.analytics.selectors import minimum_n
 from kaiku.analytics.staff import completed_months, hide
@@ -43,6 +44,7 @@ MONTHS = 12
 QUOTES = 5
 TOP_THEMES = 5
 TEXT = "text"  # the key of the free-text counts beside the measures
+COUNTS_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -130,7 +132,7 @@ def pulse_report(
     """The survey's completed months: the organisation's cell and the given teams'."""
     periods = [start for start, _end in completed_months(today, months)]
     kinds = _kinds(survey)
-    counts = _counts(survey, periods[0], periods[-1])
+    counts = _remembered_counts(survey, periods[0], periods[-1])
     all_teams = list(
         Team.objects.filter(organisation_id=survey.organisation_id).values_list("pk", flat=True)
     )
@@ -156,6 +158,29 @@ def _kinds(survey: Survey) -> list[str]:
 Counts = dict[date, dict[int, dict[str, dict[str, float]]]]
 
 
+def _remembered_counts(survey: Survey, first: date, last: date) -> Counts:
+    """The counts, remembered until the survey's answers change. New answers land in the
+    current month, which the report does not show, so a large organisation's report is
+    read from its answers once a month, not on every page."""
+    stamp = PulseResponse.objects.filter(survey=survey).aggregate(n=Count("pk"), top=Max("pk"))
+    key = f"kaiku:pulse:{survey.pk}:{first}:{last}:{stamp['n']}:{stamp['top']}"
+    found = cache.get(key)
+    if found is None:
+        found = _plain(_counts(survey, first, last))
+        cache.set(key, found, COUNTS_SECONDS)
+    return found
+
+
+def _plain(counts: Counts) -> dict:
+    """Plain dicts, which a cache can keep (defaultdicts with lambdas cannot be pickled)."""
+    return {
+        month: {
+            team: {m: dict(sums) for m, sums in by_team.items()} for team, by_team in teams.items()
+        }
+        for month, teams in counts.items()
+    }
+
+
 def _counts(survey: Survey, first: date, last: date) -> Counts:
     """Answers, each measure's n / sum / sum of squares (eNPS: promoters and
     detractors), and texts with their negative ones, per month and team."""
@@ -166,17 +191,23 @@ def _counts(survey: Survey, first: date, last: date) -> Counts:
     answers = PulseAnswer.objects.filter(
         response__survey=survey, response__month__range=(first, last)
     )
-    numbers = answers.filter(kind__in=PULSE_KINDS, number__isnull=False).values_list(
-        "response__month", "response__team_id", "kind", "number"
+    numbers = (
+        answers.filter(kind__in=PULSE_KINDS, number__isnull=False)
+        .values("response__month", "response__team_id", "kind")
+        .annotate(
+            n=Count("pk"),
+            sum=Sum("number"),
+            sumsq=Sum(F("number") * F("number")),
+            promoters=Count("pk", filter=Q(number__gte=9)),
+            detractors=Count("pk", filter=Q(number__lte=6)),
+        )
+        .order_by()
     )
-    for month, team_id, kind, number in numbers.iterator():
-        value = int(number or 0)
-        sums = found[month][team_id or NO_TEAM][kind]
-        sums["n"] = sums.get("n", 0) + 1
-        sums["sum"] = sums.get("sum", 0) + value
-        sums["sumsq"] = sums.get("sumsq", 0) + value * value
-        sums["promoters"] = sums.get("promoters", 0) + int(value >= 9)
-        sums["detractors"] = sums.get("detractors", 0) + int(value <= 6)
+    for row in numbers:
+        key = row["response__team_id"] or NO_TEAM
+        found[row["response__month"]][key][row["kind"]] = {
+            name: float(row[name]) for name in ("n", "sum", "sumsq", "promoters", "detractors")
+        }
     texts = (
         answers.filter(kind=QuestionKind.TEXT)
         .exclude(text="")
