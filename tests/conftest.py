@@ -66,6 +66,16 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _sign_in_gates_off(settings: Any) -> None:
+    """Most tests sign in with `force_login` or the test client's `login` and test what
+    comes after: owners and admins are not sent to set up two-step sign-in, and the
+    lockout's backend (which needs the request that `Client.login` does not pass)
+    stands aside. tests/accounts/ turns both on; the browser tests keep the lockout on."""
+    settings.KAIKU_REQUIRE_2FA = False
+    settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def _outbox_inline(settings: Any) -> None:
     # Without a broker the outbox delivers in a background thread; inline, a test can
     # assert what was sent (tests/loop/test_cases.py checks the thread itself).

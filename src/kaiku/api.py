@@ -15,6 +15,7 @@ from kaiku.loop.action_api import router as actions_router
 from kaiku.loop.api import router as loop_router
 from kaiku.organisations.api import router as organisations_router
 from kaiku.people.api import router as people_router
+from kaiku.privacy.api import router as privacy_router
 from kaiku.responses.api import public_router as responses_public_router
 from kaiku.responses.api import router as responses_router
 from kaiku.responses.services import SurveyNotOpen
@@ -62,3 +63,4 @@ api.add_router("/v1/", actions_router)
 api.add_router("/v1/", people_router)
 api.add_router("/v1/", walkthroughs_router)
 api.add_router("/v1/", audit_router)
+api.add_router("/v1/", privacy_router)

@@ -38,6 +38,9 @@ def demo(args: list[str]) -> None:
     parser.add_argument("--no-serve", action="store_true", help="Seed only; do not serve.")
     options = parser.parse_args(args)
     os.environ.setdefault("DEBUG", "1")
+    # A demo is tried with a shared password: its owner is not made to set up an
+    # authenticator app first (KAIKU_REQUIRE_2FA=1 kaiku demo shows that step).
+    os.environ.setdefault("KAIKU_REQUIRE_2FA", "0")
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["seed_demo"])
     if not options.no_serve:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -61,7 +62,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "kaiku.core",
+    "kaiku.accounts",
     "kaiku.organisations",
     "kaiku.audit",
     "kaiku.journeys",
@@ -72,6 +77,7 @@ INSTALLED_APPS = [
     "kaiku.loop",
     "kaiku.people",
     "kaiku.walkthroughs",
+    "kaiku.privacy",
     "kaiku.invitations",
     "kaiku.demo",
     "ninja",
@@ -86,11 +92,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the two-step sign-in.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "kaiku.core.middleware.PermissionsPolicyMiddleware",
     "kaiku.organisations.middleware.ActiveOrganisationMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into our lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kaiku.urls"
@@ -140,9 +151,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sign-in: django-axes counts failed passwords first; ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Passwords guard feedback that can name people and their health: 12 characters at
+# least, not a common password, not like the user's name, not only digits.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -294,19 +315,41 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 59},
     },
+    # Each organisation's retention policy: what is past its time goes, once a day.
+    "apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 3600.0},
 }
 
 # Security headers; the CSP allows only what the app serves itself (no CDN).
+# A session ends when the browser closes, and at the latest this many hours after it
+# began (a working day): Django does not extend it on every request.
+SESSION_COOKIE_AGE = int(float(os.environ.get("KAIKU_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = _env_bool("KAIKU_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features no page of Kaiku uses are turned off; the kiosk goes full screen.
+KAIKU_PERMISSIONS_POLICY = os.environ.get(
+    "KAIKU_PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), fullscreen=(self)",
+)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Browsers then refuse plain HTTP to this host for a year (sent on HTTPS only).
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = _env_bool("SECURE_HSTS_PRELOAD", default=False)
+    # Off by default: the TLS-terminating proxy in front usually redirects HTTP itself.
+    # Turned on, the health check stays reachable over HTTP for load balancers.
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -318,6 +361,34 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+
+# The client's address for rate limits and sign-in lockouts: REMOTE_ADDR, or behind
+# this many reverse proxies that append to X-Forwarded-For, the address the outermost
+# one saw (kaiku.core.ratelimit.client_ip). 0 trusts no forwarded header.
+KAIKU_PROXY_COUNT = int(os.environ.get("KAIKU_PROXY_COUNT", "0"))
+
+# Sign-in lockout (django-axes): a user name is locked from one address after this
+# many failed passwords, for this many minutes; a successful sign-in resets the count.
+# The API's keys never pass through Django's authentication, so axes never sees them.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A try during the lockout does not restart it: the page tells how long it lasts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "kaiku.core.ratelimit.client_ip"
+AXES_LOCKOUT_CALLABLE = "kaiku.accounts.views.locked_out"
+# Failed attempts are kept (they expire with the cool-off); successful sign-ins are
+# not logged by axes: the audit log records what people do.
+AXES_DISABLE_ACCESS_LOG = True
+# No banner on every command; failures are still logged, user names and addresses masked.
+AXES_VERBOSE = False
+
+# Two-step sign-in (TOTP, django-otp): owners and admins of any organisation must set
+# it up before they use the back office; anyone may opt in. Off, nobody is forced, and
+# those who set it up are still asked for their code.
+KAIKU_REQUIRE_2FA = _env_bool("KAIKU_REQUIRE_2FA", default=True)
+OTP_TOTP_ISSUER = "Kaiku"
 
 LOGGING = {
     "version": 1,

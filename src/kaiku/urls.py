@@ -52,6 +52,7 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("no-organisation/", core_views.no_organisation, name="no_organisation"),
     path("accounts/", include(auth_patterns)),
+    path("accounts/", include("kaiku.accounts.urls")),
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("k/<str:token>/", kiosk_views.kiosk, name="kiosk"),
     path("i/<str:token>/", invitation_views.invitation, name="invitation"),
@@ -69,5 +70,6 @@ urlpatterns = [
     path("walkthroughs/", include("kaiku.walkthroughs.urls")),
     path("organisation/", include("kaiku.organisations.urls")),
     path("audit/", include("kaiku.audit.urls")),
+    path("privacy/", include("kaiku.privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,12 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 OpenPage = Callable[..., Page]
 
 
+@pytest.fixture(autouse=True)
+def _sign_in_lockout_on(settings: Any) -> None:
+    # The browser signs in through the real page, with the request: the lockout counts.
+    settings.AXES_ENABLED = True
+
+
 @pytest.fixture
 def open_page(live_server: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[OpenPage]:
     """open_page(**context options) → a page on the live server; Finnish, desktop-sized

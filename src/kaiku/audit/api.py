@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema
@@ -29,10 +29,16 @@ class AuditEntryOut(Schema):
 
 @router.get("/audit", response=list[AuditEntryOut], auth=OrgAccess(Role.ADMIN, write=False))
 def list_audit_entries(
-    request: HttpRequest, object_type: str = "", object_id: str = "", limit: int = 100
+    request: HttpRequest,
+    object_type: str = "",
+    object_id: str = "",
+    kind: Literal["", "reads", "changes"] = "",
+    limit: int = 100,
 ) -> Any:
+    """Newest first; `kind=reads` keeps the records of reading personal data (a response
+    or case opened, an export), `kind=changes` the rest."""
     entries = selectors.audit_entries(
-        actor_of(request).organisation, object_type=object_type, object_id=object_id
+        actor_of(request).organisation, object_type=object_type, object_id=object_id, kind=kind
     )[: max(1, min(limit, 1000))]
     return [
         {

@@ -11,12 +11,16 @@ from kaiku.organisations.permissions import actor_of, requires
 
 @requires(Role.ADMIN, write=False)
 def audit_log(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind", "")
     entries = selectors.audit_entries(
         actor_of(request).organisation,
         object_type=request.GET.get("type", ""),
         object_id=request.GET.get("id", ""),
+        kind=kind if kind in selectors.KINDS else "",
     )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "audit/log.html", {"page": page, "query": query.urlencode()})
+    return render(
+        request, "audit/log.html", {"page": page, "query": query.urlencode(), "kind": kind}
+    )

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 T = TypeVar("T")
 
 
-def call_service(form: forms.Form, action: Callable[[], T]) -> T | None:
+def call_service(form: forms.BaseForm, action: Callable[[], T]) -> T | None:
     """Run a service; its validation errors land on the form's fields (or the form)."""
     try:
         return action()

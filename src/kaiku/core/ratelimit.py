@@ -52,7 +52,24 @@ def hit(scope: str, ident: str, rule: Limit) -> int | None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy, gunicorn's --forwarded-allow-ips sets REMOTE_ADDR from it.
+    """The client's address, for rate limits and sign-in lockouts (django-axes).
+
+    REMOTE_ADDR is the peer that connected: behind a reverse proxy, the proxy. With
+    settings.KAIKU_PROXY_COUNT proxies in front, each appending the address it saw to
+    X-Forwarded-For, the entry that many places from the right is the one the
+    outermost proxy saw; entries further left are the client's own say and are not
+    trusted. A header shorter than that (a request that bypassed the proxies) falls
+    back to REMOTE_ADDR.
+    """
+    proxies = settings.KAIKU_PROXY_COUNT
+    if proxies > 0:
+        forwarded = [
+            address.strip()
+            for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if address.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from kaiku.audit.services import record
 from kaiku.invitations.models import Invitation, InvitationRound, InvitationStatus, SkipReason
+from kaiku.invitations.signals import opted_out
 from kaiku.organisations.actors import Actor
 from kaiku.responses.importing import ImportFileError, read_table
 from kaiku.responses.models import Contact, Respondent, Response
@@ -309,6 +310,12 @@ def opt_out(*, invitation: Invitation) -> None:
     if contact is not None and contact.opted_out_at is None:
         contact.opted_out_at = timezone.now()
         contact.save(update_fields=["opted_out_at"])
+        respondent_id, language = invitation.respondent_id, invitation.language
+        transaction.on_commit(
+            lambda: opted_out.send(
+                sender=Invitation, respondent_id=respondent_id, language=language
+            )
+        )
     Invitation.objects.filter(
         respondent=invitation.respondent, status=InvitationStatus.PENDING
     ).update(status=InvitationStatus.SKIPPED, reason=SkipReason.OPTED_OUT)

@@ -19,11 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kaiku.loop.models import Action, ActionState, Announcement, Case, Channel, OutboxMessage
 from kaiku.loop.outbox import queue
+from kaiku.loop.signals import changes_declined
 from kaiku.organisations.actors import Actor
 from kaiku.responses.models import Contact, Response
 
@@ -168,5 +169,14 @@ def unsubscribe(token: str) -> bool:
         respondent_id = signing.loads(token, salt=SALT)["r"]
     except (signing.BadSignature, KeyError, TypeError):
         return False
-    Contact.objects.filter(respondent_id=respondent_id).update(may_tell_changes=False)
+    changed = Contact.objects.filter(respondent_id=respondent_id, may_tell_changes=True).update(
+        may_tell_changes=False
+    )
+    if changed:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(
+            lambda: changes_declined.send(
+                sender=Contact, respondent_id=respondent_id, language=language
+            )
+        )
     return True

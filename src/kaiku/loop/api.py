@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from kaiku.audit.services import record
 from kaiku.journeys.models import Touchpoint
 from kaiku.loop import selectors, services
 from kaiku.loop.models import AlertRule, Case, Priority, Webhook, WebhookFormat
@@ -111,7 +112,10 @@ def list_cases(
 
 @router.get("/cases/{case_id}", response=CaseDetailOut, auth=handler)
 def get_case(request: HttpRequest, case_id: int) -> Any:
-    return _detail(_case(request, case_id))
+    case = _case(request, case_id)
+    # As on the case page: reading a case (answers, contact details) is recorded.
+    record(actor=actor_of(request), action="case.view", obj=case)
+    return _detail(case)
 
 
 @router.post("/cases/{case_id}/state", response=CaseDetailOut, auth=acting)

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaiku.audit.services import record
 from kaiku.core.forms import call_service
 from kaiku.journeys.models import Touchpoint
 from kaiku.loop import selectors, services
@@ -63,6 +64,8 @@ def _touchpoints(request: HttpRequest) -> QuerySet[Touchpoint]:
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     actor = actor_of(request)
     case = selectors.case(actor, case_id)
+    # A case shows a person's answers and contact details: reading it is recorded.
+    record(actor=actor, action="case.view", obj=case)
     answers = []
     for answer in case.response.answers.all():
         analysis = next(

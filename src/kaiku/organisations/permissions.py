@@ -1,7 +1,9 @@
 """Who may call which view or API operation: one declared minimum role each.
 
 Every view and API operation carries an `Access` (or is marked public), so the
-role tests can be generated from the URL configuration.
+role tests can be generated from the URL configuration. A signed-in session that has
+not passed the two-step sign-in it needs (kaiku.accounts.gate) reaches no guarded view
+and does not count in the API.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.shortcuts import redirect
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
+from kaiku.accounts.gate import second_step_pending, second_step_redirect
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Role
 from kaiku.organisations.services import authenticate_api_key
@@ -41,6 +44,8 @@ def requires(min_role: Role, *, write: bool = True) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if second_step_pending(request):
+                return second_step_redirect(request)
             membership = getattr(request, "membership", None)
             if membership is None:
                 return redirect("no_organisation")
@@ -67,6 +72,22 @@ def public(view: View) -> View:
 
 def signed_in(view: View) -> View:
     """A view for any signed-in person, member of an organisation or not."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if second_step_pending(request):
+            return second_step_redirect(request)
+        return view(request, *args, **kwargs)
+
+    wrapped.kaiku_signed_in = True  # type: ignore[attr-defined]
+    return wrapped  # type: ignore[return-value]
+
+
+def signing_in(view: View) -> View:
+    """A page of the sign-in's second step (setting up or entering a code): for a person
+    signed in with their password, before the second step too."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -123,7 +144,7 @@ class OrgAccess:
     @staticmethod
     def _from_session(request: HttpRequest) -> Actor | None:
         membership = getattr(request, "membership", None)
-        if membership is None:
+        if membership is None or second_step_pending(request):
             return None
         if request.method not in ("GET", "HEAD", "OPTIONS") and check_csrf(request) is not None:
             raise HttpError(403, "CSRF check failed.")

@@ -9,6 +9,11 @@ urlpatterns = [
     path("members/add/", views.member_add, name="member_add"),
     path("members/<int:membership_id>/", views.member_edit, name="member_edit"),
     path("members/<int:membership_id>/remove/", views.member_remove, name="member_remove"),
+    path(
+        "members/<int:membership_id>/two-step/reset/",
+        views.member_two_factor_reset,
+        name="member_two_factor_reset",
+    ),
     path("teams/", views.teams, name="teams"),
     path("teams/add/", views.team_add, name="team_add"),
     path("teams/<int:team_id>/", views.team_edit, name="team_edit"),

@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kaiku.accounts import selectors as accounts
+from kaiku.accounts import services as account_services
 from kaiku.core.forms import call_service
 from kaiku.organisations import selectors, services
 from kaiku.organisations.forms import ApiKeyForm, MemberAddForm, MemberEditForm, TeamForm
@@ -37,12 +39,19 @@ def switch_organisation(request: HttpRequest) -> HttpResponse:
 
 @requires(Role.ADMIN, write=False)
 def members(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    form = MemberAddForm()
+    return _members_page(request, MemberAddForm())
+
+
+def _members_page(request: HttpRequest, form: MemberAddForm) -> HttpResponse:
+    organisation = actor_of(request).organisation
     return render(
         request,
         "organisations/members.html",
-        {"members": selectors.members(actor.organisation), "form": form},
+        {
+            "members": selectors.members(organisation),
+            "form": form,
+            "two_factor_users": accounts.two_factor_user_ids(organisation),
+        },
     )
 
 
@@ -59,11 +68,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
                 _send_invitation(request, membership)
             messages.success(request, _("%(email)s was added.") % form.cleaned_data)
             return redirect("organisations:members")
-    return render(
-        request,
-        "organisations/members.html",
-        {"members": selectors.members(actor.organisation), "form": form},
-    )
+    return _members_page(request, form)
 
 
 def _send_invitation(request: HttpRequest, membership: Membership) -> None:
@@ -112,7 +117,16 @@ def member_edit(request: HttpRequest, membership_id: int) -> HttpResponse:
         if call_service(form, save) is not None:
             messages.success(request, _("Saved."))
             return redirect("organisations:members")
-    return render(request, "organisations/member_edit.html", {"member": membership, "form": form})
+    return render(
+        request,
+        "organisations/member_edit.html",
+        {
+            "member": membership,
+            "form": form,
+            "two_factor": accounts.confirmed_device(membership.user) is not None,
+            "may_reset_two_factor": actor.role.at_least(Role.OWNER),
+        },
+    )
 
 
 @requires(Role.ADMIN)
@@ -126,6 +140,24 @@ def member_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("organisations:members")
+
+
+@requires(Role.OWNER)
+@require_POST
+def member_two_factor_reset(request: HttpRequest, membership_id: int) -> HttpResponse:
+    """An owner removes a member's authenticator (a lost phone): they set up a new one."""
+    actor = actor_of(request)
+    membership = selectors.member(actor.organisation, membership_id)
+    try:
+        account_services.reset_member_two_factor(actor=actor, membership=membership)
+        messages.success(
+            request,
+            _("Two-step sign-in of %(email)s was reset.")
+            % {"email": membership.user.email or membership.user.get_username()},
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("organisations:member_edit", membership_id=membership.pk)
 
 
 @requires(Role.VIEWER, write=False)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
 
+from kaiku.audit.services import record
 from kaiku.core.ratelimit import check_public_submission
 from kaiku.core.validation import error_details
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader, public
@@ -113,7 +114,11 @@ def list_responses(
 
 @router.get("/responses/{response_id}", response=ResponseOut, auth=api_reader())
 def get_response(request: HttpRequest, response_id: int) -> Any:
-    return selectors.response_data(selectors.response(actor_of(request).organisation, response_id))
+    actor = actor_of(request)
+    response = selectors.response(actor.organisation, response_id)
+    # Reading one person's answers whole is recorded, as on the response page.
+    record(actor=actor, action="response.view", obj=response)
+    return selectors.response_data(response)
 
 
 @public_router.post(

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kaiku.audit.services import record
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import actor_of, requires
 from kaiku.responses import selectors
@@ -52,7 +53,10 @@ def comment_list(request: HttpRequest) -> HttpResponse:
 
 @requires(Role.VIEWER, write=False)
 def response_detail(request: HttpRequest, response_id: int) -> HttpResponse:
-    response = selectors.response(actor_of(request).organisation, response_id)
+    actor = actor_of(request)
+    response = selectors.response(actor.organisation, response_id)
+    # Reading one person's answers whole is recorded, as exports are.
+    record(actor=actor, action="response.view", obj=response)
     answers = []
     for answer in response.answers.all():
         analysis = getattr(answer, "analysis", None)

@@ -1,0 +1,1 @@
+"""Privacy (GDPR): data-subject requests, retention, consent records, the record of processing."""
