@@ -104,6 +104,21 @@ def test_a_webhook_is_sent_once_signed_and_with_its_delivery_key(
     assert message.locked_until is None and message.last_error == ""
 
 
+def test_a_webhook_that_now_resolves_inside_the_network_is_not_sent(
+    organisation: Organisation, receiver: Receiver, settings: Any
+) -> None:
+    """Saved while private addresses were allowed (or when its name resolved outside):
+    at delivery the address is checked again, and a private one gets nothing."""
+    webhook = _webhook(organisation, receiver)  # the receiver listens on 127.0.0.1
+    message = _message(webhook)
+    settings.KAIKU_WEBHOOK_PRIVATE_ADDRESSES = False
+
+    assert delivery.deliver(message.pk) == Delivery.FAILED
+    assert receiver.requests == []
+    message.refresh_from_db()
+    assert "private network" in message.last_error
+
+
 def test_a_server_error_is_retried_later_with_the_same_delivery_key(
     organisation: Organisation, receiver: Receiver
 ) -> None:

@@ -39,6 +39,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from kaiku.loop import addresses
 from kaiku.loop.models import Channel, Delivery, OutboxMessage, Webhook, WebhookFormat
 
 logger = logging.getLogger(__name__)
@@ -250,6 +251,10 @@ def _send_webhook(message: OutboxMessage) -> Outcome:
         return Outcome(Verdict.FAIL, "The message names no webhook.")
     if not webhook.active:
         return Outcome(Verdict.GONE, "The webhook is switched off.", attempted=False)
+    # Checked again at each delivery: a name that resolved outside when the webhook was
+    # saved may point inside the network now (DNS rebinding).
+    if addresses.refused(webhook.url):
+        return Outcome(Verdict.FAIL, "The address now resolves inside the private network.")
     body = json.dumps(
         webhook_body(webhook.format, message.payload), ensure_ascii=False, separators=(",", ":")
     ).encode()

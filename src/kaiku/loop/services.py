@@ -6,12 +6,8 @@ Every change to a case adds a line to its history; state changes follow one tabl
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from kaiku.audit.services import record
 from kaiku.journeys.models import Touchpoint
-from kaiku.loop import alerts, outbox
+from kaiku.loop import addresses, alerts, outbox
 from kaiku.loop.models import (
     OPEN_STATES,
     AlertRule,
@@ -335,7 +331,7 @@ def save_webhook(
         raise ValidationError({"name": _("Give the webhook a name.")})
     if not url.startswith(("https://", "http://")):
         raise ValidationError({"url": _("Give an http or https address.")})
-    if not settings.KAIKU_WEBHOOK_PRIVATE_ADDRESSES and _is_private(url):
+    if addresses.refused(url):
         raise ValidationError({"url": _("This address is inside the private network.")})
     if format not in WebhookFormat.values:
         raise ValidationError({"format": _("Unknown format.")})
@@ -349,23 +345,6 @@ def save_webhook(
         actor=actor, action="webhook.save", obj=webhook, after={"name": webhook.name, "url": url}
     )
     return webhook
-
-
-def _is_private(url: str) -> bool:
-    """Whether the URL's host is (or resolves to) a loopback, private or link-local
-    address: webhooks must not reach into the network Kaiku runs in."""
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None)}
-    except (OSError, UnicodeError):
-        return False  # unknown hosts fail at delivery, and say so
-    return any(
-        (ip := ipaddress.ip_address(address.split("%", 1)[0])).is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        for address in addresses
-    )
 
 
 def team_of(actor: Actor, team_id: int | None) -> Team | None:
