@@ -29,7 +29,8 @@ def person(django_capture_on_commit_callbacks: Any) -> Person:
 
 
 def _client(user: User) -> Client:
-    client = Client()
+    # The pages in English, as the assertions read them (Finnish is the default).
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
     return client
 
