@@ -117,3 +117,15 @@ def test_the_client_address_is_remote_addr_unless_proxies_are_declared(settings:
     assert client_ip(request) == "192.0.2.66"
     settings.KAIKU_PROXY_COUNT = 3  # a shorter header than declared: it bypassed a proxy
     assert client_ip(request) == "10.0.0.2"
+
+
+def test_the_client_address_is_always_an_address(settings: Any) -> None:
+    """What the lockout stores must fit PostgreSQL's inet column: junk in the forwarded
+    header, or no address at all (a sign-in without a request), gives a placeholder."""
+    factory = RequestFactory()
+    settings.KAIKU_PROXY_COUNT = 1
+    junk = factory.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert client_ip(junk) == "10.0.0.2"
+    bare = factory.get("/")
+    bare.META.pop("REMOTE_ADDR", None)
+    assert client_ip(bare) == "0.0.0.0"  # noqa: S104

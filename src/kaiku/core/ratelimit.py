@@ -3,6 +3,7 @@ in the embedded default), for the public endpoints."""
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 from dataclasses import dataclass
@@ -51,6 +52,9 @@ def hit(scope: str, ident: str, rule: Limit) -> int | None:
     return None
 
 
+NO_ADDRESS = "0.0.0.0"  # noqa: S104 - a placeholder, never bound
+
+
 def client_ip(request: HttpRequest) -> str:
     """The client's address, for rate limits and sign-in lockouts (django-axes).
 
@@ -68,9 +72,20 @@ def client_ip(request: HttpRequest) -> str:
             for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if address.strip()
         ]
-        if len(forwarded) >= proxies:
+        if len(forwarded) >= proxies and _is_address(forwarded[-proxies]):
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "")
+    # A request with no address (a test client, an internal sign-in) still needs one
+    # that the lockout's address column (inet on PostgreSQL) takes.
+    return remote if _is_address(remote) else NO_ADDRESS
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def check_public_submission(request: HttpRequest, survey_key: str) -> int | None:
