@@ -12,15 +12,13 @@ import pytest
 from django.test import Client
 
 from kaiku.organisations.models import Role
-from tests.core.urlwalk import ROLES, Endpoint, endpoints
+from tests.core.urlwalk import PERSON_ONLY_API, ROLES, Endpoint, endpoints
 from tests.factories import PASSWORD, make_organisation, make_world
 
 # django-ninja's root, the OpenAPI document and its browsable docs are public by design.
 PUBLIC_BY_DESIGN = {"api-root", "openapi-json", "openapi-view"}
 # Allowed callers may still be told the (example) input is wrong or the object missing.
 ALLOWED_ANSWERS = {404, 422}
-# Operations about the signed-in person: an API key, whatever its scope, is no person.
-PERSON_ONLY_API = {"my_feedback", "staff_support"}
 
 ALL = endpoints()
 GUARDED = [e for e in ALL if e.access is not None]

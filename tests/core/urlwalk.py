@@ -16,6 +16,8 @@ from kaiku.organisations.permissions import Access, OrgAccess
 # Django's own admin keeps its own staff-only permissions.
 SKIPPED_NAMESPACES = {"admin"}
 KWARG = re.compile(r"<(?:\w+:)?(\w+)>")
+# API operations about the signed-in person: an API key, whatever its scope, is no person.
+PERSON_ONLY_API = {"my_feedback", "staff_support"}
 
 
 @dataclass
