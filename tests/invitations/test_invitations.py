@@ -106,6 +106,19 @@ def test_invitation_is_delivered_and_its_link_answers_once(
     assert again.status_code == 410 and Response.objects.count() == 1
 
 
+def test_the_subject_is_the_survey_title_as_written_not_html_escaped(
+    inbox: Inbox, django_capture_on_commit_callbacks: Any
+) -> None:
+    organisation, _ = make_organisation()
+    title = "Q&A: <palaute> \"heti\" 'nyt'"
+    survey = make_survey(
+        organisation, title={"fi": title, "sv": "Hur lyckades vi?", "en": "How did we do?"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _round(survey, "email,name,language\nmaija@example.org,Maija,fi\n")
+    assert inbox.messages[0]["Subject"] == title
+
+
 def test_one_reminder_to_those_who_have_not_answered(inbox: Inbox) -> None:
     organisation, _ = make_organisation()
     survey = make_survey(organisation)

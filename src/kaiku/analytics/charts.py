@@ -4,6 +4,8 @@ text next to it; the chart is the quick read, not the only one."""
 
 from __future__ import annotations
 
+import html
+
 from django.utils.translation import gettext as _
 
 from kaiku.analytics.drivers import DriverPanel
@@ -21,6 +23,14 @@ BAND_COLOURS = {
     "unknown": "#c5ccd3",
 }
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif", "size": 13}
+
+
+def plotly_text(text: object) -> str:
+    """A name as Plotly should show it. Plotly reads a few HTML tags in its texts
+    (<a href>, <b>, <br>, <span style>...), so a stage, team or person named with
+    markup would become a link or styled text in the chart; its <, > and & go in as
+    the entities Plotly turns back into those characters."""
+    return html.escape(str(text), quote=False)
 
 
 def _layout(**extra: object) -> dict:
@@ -48,7 +58,7 @@ def map_chart(found: JourneyMap) -> dict | None:
         {
             "type": "bar",
             "name": _("Valence of the responses"),
-            "x": [name for name, _e in bars],
+            "x": [plotly_text(name) for name, _e in bars],
             "y": [round(e.value, 3) for _n, e in bars],
             "marker": {"color": [BAND_COLOURS[valence_band(e.value)] for _n, e in bars]},
             "error_y": {
@@ -71,7 +81,7 @@ def map_chart(found: JourneyMap) -> dict | None:
                 "type": "scatter",
                 "mode": "lines+markers",
                 "name": _("Journey curve"),
-                "x": [name for name, _e in curve],
+                "x": [plotly_text(name) for name, _e in curve],
                 "y": [round(e.value, 3) for _n, e in curve],
                 "line": {"color": "#0b5563", "dash": "dot"},
                 "marker": {"symbol": "diamond", "size": 9},
@@ -98,7 +108,7 @@ def drivers_chart(panel: DriverPanel) -> dict | None:
                 "type": "bar",
                 "orientation": "h",
                 "name": _("Share of what is explained"),
-                "y": [str(PREDICTORS[n]) for n in names],
+                "y": [plotly_text(PREDICTORS[n]) for n in names],
                 "x": [round(100 * shares[n].value, 1) for n in names],
                 "marker": {"color": ["#8073ac", "#e08214", "#542788"][: len(names)]},
                 "error_x": {
@@ -168,7 +178,7 @@ def month_lines(months: list[str], series: list[tuple[str, list[float | None]]])
         {
             "type": "scatter",
             "mode": "lines+markers",
-            "name": name,
+            "name": plotly_text(name),
             "x": months,
             "y": values,
             "line": {"color": LINE_COLOURS[index % len(LINE_COLOURS)]},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import reportlab
 from django.utils import timezone
@@ -46,6 +47,13 @@ def _styles() -> dict[str, ParagraphStyle]:
             "small", parent=base["BodyText"], fontName=FONT, fontSize=8, textColor=colors.grey
         ),
     }
+
+
+def _text(value: object) -> str:
+    """A name for a Paragraph, which reads its text as markup (<b>, <a href>, <img src>
+    that opens a file or a URL): a name people wrote is escaped to stay text, and one
+    with a stray tag does not break the report."""
+    return escape(str(value))
 
 
 def _num(value: float | None, digits: int = 2, signed: bool = True) -> str:
@@ -90,11 +98,11 @@ def build_report(
     journey = found.journey
     period = " – ".join(d.strftime("%d.%m.%Y") if d else "…" for d in (filters.start, filters.end))
     story: list = [
-        Paragraph(_("Executive report: %(name)s") % {"name": journey.name}, style["title"]),
+        Paragraph(_("Executive report: %(name)s") % {"name": _text(journey.name)}, style["title"]),
         Paragraph(
             _("%(organisation)s · period %(period)s · made %(today)s")
             % {
-                "organisation": organisation.name,
+                "organisation": _text(organisation.name),
                 "period": period if (filters.start or filters.end) else _("all time"),
                 "today": timezone.localdate().strftime("%d.%m.%Y"),
             },
@@ -122,7 +130,7 @@ def build_report(
         summary = column.summary
         rows.append(
             [
-                Paragraph(column.stage.name, style["body"]),
+                Paragraph(_text(column.stage.name), style["body"]),
                 str(summary.n),
                 _estimate(summary.valence) if summary.enough else _("too few"),
                 f"{100 * summary.negative.value:.0f} %" if summary.negative else "–",
@@ -139,10 +147,12 @@ def build_report(
         for point in pains.points[:5]:
             rows.append(
                 [
-                    Paragraph(f"{point.touchpoint.name} ({point.stage.name})", style["body"]),
+                    Paragraph(
+                        _text(f"{point.touchpoint.name} ({point.stage.name})"), style["body"]
+                    ),
                     f"{point.negative} / {point.responses}",
                     f"{point.impact:.1f}",
-                    Paragraph(", ".join(t.name for t in point.themes) or "–", style["body"]),
+                    Paragraph(_text(", ".join(t.name for t in point.themes) or "–"), style["body"]),
                 ]
             )
         story.append(_table(rows, [70 * mm, 24 * mm, 18 * mm, 52 * mm]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from kaiku.analytics.charts import LINE_COLOURS, chart_layout, month_lines
+from kaiku.analytics.charts import LINE_COLOURS, chart_layout, month_lines, plotly_text
 from kaiku.people.selectors import ORGANISATION, PulseReport
 from kaiku.people.teams import TeamView
 
@@ -53,10 +53,10 @@ def team_chart(view: TeamView, measure_name: str) -> dict | None:
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": team,
+                "name": plotly_text(team),
                 "x": [round(p[2], 2) for p in mine],
                 "y": [round(p[3], 3) for p in mine],
-                "text": [p[1] for p in mine],
+                "text": [plotly_text(p[1]) for p in mine],
                 "marker": {"size": 10, "color": LINE_COLOURS[index % len(LINE_COLOURS)]},
             }
         )
@@ -64,7 +64,7 @@ def team_chart(view: TeamView, measure_name: str) -> dict | None:
         "data": data,
         "layout": chart_layout(
             height=340,
-            xaxis={"title": {"text": measure_name}},
+            xaxis={"title": {"text": plotly_text(measure_name)}},
             yaxis={"range": [-1, 1], "title": {"text": _("customers' mean valence")}},
         ),
     }
