@@ -174,6 +174,26 @@ def test_stage_and_touchpoint_order_can_be_changed() -> None:
     assert list(journey.stages.order_by("position").values_list("pk", flat=True)) == ids[::-1]
 
 
+def test_a_null_description_leaves_the_touchpoints_description_as_it_is() -> None:
+    # As in the journey's and the stage's patches; it was a server error (found by
+    # benchmarks/api_fuzz.py).
+    organisation, _ = make_organisation()
+    touchpoint = make_journey(organisation).stages.first().touchpoints.first()
+    touchpoint.description = "Lomake verkossa"
+    touchpoint.save()
+    _key, secret = make_api_key(organisation)
+    answer = _client(secret).patch(
+        f"/api/v1/touchpoints/{touchpoint.pk}",
+        {"name": "Verkkolomake", "description": None},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200
+    assert (answer.json()["name"], answer.json()["description"]) == (
+        "Verkkolomake",
+        "Lomake verkossa",
+    )
+
+
 def test_export_and_import_round_trip(django_capture_on_commit_callbacks: Any) -> None:
     organisation, _ = make_organisation()
     other, _ = make_organisation()

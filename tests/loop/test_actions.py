@@ -187,6 +187,20 @@ def test_a_bad_unsubscribe_link_changes_nothing():
     assert Client().post("/u/not-a-token/").status_code == 400
 
 
+def test_an_action_on_a_touchpoint_id_past_64_bits_answers_422():
+    # A server error before (found by benchmarks/api_fuzz.py).
+    world = _world()
+    analyst, _ = make_member(world["organisation"], Role.ANALYST)
+    client = Client()
+    client.force_login(analyst)
+    answer = client.post(
+        "/api/v1/actions",
+        json.dumps({"title": "Selkeämpi kirje", "touchpoint_ids": [2**70]}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and "touchpoint_ids" in answer.content.decode()
+
+
 def test_the_api_makes_an_action_and_measures_it():
     world = _world()
     analyst, _ = make_member(world["organisation"], Role.ANALYST)

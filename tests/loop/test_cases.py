@@ -266,6 +266,28 @@ def test_the_inbox_shows_my_cases_and_the_api_resolves_one(
     assert [e["kind"] for e in done.json()["events"]] == ["opened", "note", "state"]
 
 
+def test_the_inbox_refuses_a_negative_or_huge_offset(django_capture_on_commit_callbacks: Any):
+    # Both were server errors (found by benchmarks/api_fuzz.py).
+    world = _world()
+    case = Case.objects.get(response=_submit(world, django_capture_on_commit_callbacks, {"nps": 2}))
+    client = _client(case.assignee)
+    assert client.get("/api/v1/cases", {"offset": -1}).status_code == 422
+    assert client.get("/api/v1/cases", {"offset": 10**22}).status_code == 422
+    assert [c["id"] for c in client.get("/api/v1/cases", {"offset": 0}).json()] == [case.pk]
+
+
+def test_assigning_to_an_id_past_64_bits_answers_422(django_capture_on_commit_callbacks: Any):
+    world = _world()
+    case = Case.objects.get(response=_submit(world, django_capture_on_commit_callbacks, {"nps": 2}))
+    answer = _client(world["owner"]).post(
+        f"/api/v1/cases/{case.pk}/assign",
+        json.dumps({"assignee_id": -(2**70)}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and "assignee_id" in answer.content.decode()
+    assert Case.objects.get(pk=case.pk).assignee == case.assignee
+
+
 def test_a_bad_rule_from_the_api_is_refused_with_the_field_named():
     organisation, _owner = make_organisation()
     _key, secret = make_api_key(organisation, scope="write")  # acts as an analyst

@@ -177,3 +177,35 @@ def test_concurrent_retries_with_one_key_store_one_response() -> None:
         thread.join()
     assert len(results) == 6 and len(set(results)) == 1
     assert Response.objects.count() == 1
+
+
+def test_an_experience_time_without_a_zone_is_local_time() -> None:
+    # Compared with the (aware) present, a naive time was a server error.
+    survey, client = _setup()
+    body = {"survey_id": survey.pk, "answers": {"nps": 5}, "experienced_at": "2026-01-05T10:00"}
+    answer = _post(client, body)
+    assert answer.status_code == 201, answer.content
+    read = client.get(f"/api/v1/responses/{answer.json()['id']}").json()
+    assert read["experienced_at"] == "2026-01-05T08:00:00Z"  # Helsinki is UTC+2 in winter
+
+
+def test_an_experience_before_1900_answers_422() -> None:
+    # Year 1 cannot be turned into UTC to be stored: it was a server error.
+    survey, client = _setup()
+    for moment in ("0001-01-01T00:00:00+05:00", "1899-12-31T12:00:00Z"):
+        answer = _post(
+            client, {"survey_id": survey.pk, "answers": {"nps": 5}, "experienced_at": moment}
+        )
+        assert answer.status_code == 422, moment
+        assert answer.json()["detail"][0]["loc"] == ["body", "experienced_at"]
+
+
+def test_numbers_beyond_what_the_database_holds_answer_422() -> None:
+    # A negative offset, or one or an id past 64 bits, was a server error (found by
+    # benchmarks/api_fuzz.py).
+    survey, client = _setup()
+    for query in ({"offset": -1}, {"offset": 10**22}, {"survey_id": 2**64}):
+        assert client.get("/api/v1/responses", query).status_code == 422, query
+    answer = _post(client, {"survey_id": 2**64, "answers": {"nps": 5}})
+    assert answer.status_code == 422 and "survey_id" in answer.content.decode()
+    assert client.get("/api/v1/responses", {"survey_id": survey.pk}).status_code == 200

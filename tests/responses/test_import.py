@@ -116,6 +116,30 @@ def test_leading_minus_nul_and_plus_cells() -> None:
     assert _run(survey, b"nps;ease\n-1;3\n").errors[0].column == "nps"  # a number: checked as one
 
 
+def test_a_date_shaped_cell_that_is_no_date_rejects_only_its_row() -> None:
+    # It stopped the whole import with a ValueError (found by tests/responses/test_import_fuzz.py).
+    report = _run(_survey(), b"nps;submitted_at\n3;2026-13-45 25:61\n4;0000-0-0 0:0\n5;\n")
+    assert (report.imported, report.rejected) == (1, 2)
+    assert [e.column for e in report.errors] == ["submitted_at", "submitted_at"]
+    assert "Not a date" in report.errors[0].reason
+
+
+def test_dates_before_1900_or_experiences_in_the_future_reject_their_rows() -> None:
+    # Year 1 in Helsinki time, and 9999 at -23:59, cannot be stored in UTC: the whole
+    # import failed (found by tests/responses/test_import_fuzz.py).
+    data = (
+        b"nps;submitted_at;experienced_at\n"
+        b"3;0001-01-01;\n"
+        b"4;2026-03-01 10:00;9999-12-31T23:59-23:59\n"
+        b"5;2026-03-01 10:00;2026-02-28\n"
+    )
+    report = _run(_survey(), data)
+    assert (report.imported, report.rejected) == (1, 2)
+    errors = [(e.row, e.column) for e in report.errors]
+    assert errors == [(2, "submitted_at"), (3, "experienced_at")]
+    assert "future" in report.errors[1].reason
+
+
 def test_dry_run_previews_and_saves_nothing() -> None:
     survey = _survey()
     report = _run(survey, b"nps,ease\n5,6\n11,2\n", dry_run=True)

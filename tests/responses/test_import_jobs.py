@@ -159,6 +159,22 @@ def test_a_run_started_again_after_a_crash_adds_only_the_missing_rows() -> None:
     assert (job.report["imported"], job.report["duplicates"]) == (700, 1800)
 
 
+def test_an_undecodable_byte_in_a_column_name_still_ends_in_a_report() -> None:
+    # The name went into the rejected-rows file, which refused it: the job failed
+    # (found by tests/responses/test_import_fuzz.py).
+    organisation, _owner = make_organisation()
+    survey = make_survey(organisation, status="closed")
+    job = make_import_job(survey, b"nps;huom\xe4\n5;ok\n3;\xff\n")
+    import_jobs.start_import(
+        actor=owner_actor(organisation), job=job, mapping={"nps": "nps"}, dry_run=False
+    )
+    job = import_jobs.run_import(job_id=job.pk)
+    assert job.status == ImportStatus.DONE and job.report is not None
+    assert (job.report["imported"], job.report["rejected"]) == (1, 1)
+    assert job.report["errors"][0]["column"] == "huom\ufffd"
+    assert "huom\ufffd" in job.errors_file.read().decode()
+
+
 def test_the_page_shows_progress_while_running_and_reloads_when_done(
     analyst: tuple[Client, Any],
 ) -> None:

@@ -34,6 +34,16 @@ def test_analyses_are_listed_newest_first_and_filtered(django_capture_on_commit_
     assert client.get("/api/v1/analyses", {"polarity": "bad"}).status_code == 422
 
 
+def test_a_survey_id_past_64_bits_or_a_huge_offset_answers_422(
+    django_capture_on_commit_callbacks: Any,
+):
+    # Both were server errors (found by benchmarks/api_fuzz.py).
+    client, _survey = _client(django_capture_on_commit_callbacks)
+    assert client.get("/api/v1/analyses", {"survey": -(10**23)}).status_code == 422
+    assert client.get("/api/v1/analyses", {"offset": 10**22}).status_code == 422
+    assert len(client.get("/api/v1/analyses", {"offset": 1}).json()) == 1
+
+
 def test_texts_are_analysed_on_request_and_redacted(django_capture_on_commit_callbacks: Any):
     client, _ = _client(django_capture_on_commit_callbacks)
     answer = client.post(

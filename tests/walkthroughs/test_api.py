@@ -58,6 +58,13 @@ def test_list_and_detail_with_a_read_key() -> None:
     assert detail["observations"][0]["photo_url"] is None
 
 
+def test_a_negative_offset_answers_422() -> None:
+    # A server error before (found by benchmarks/api_fuzz.py).
+    client = _client(_world()["read"])
+    assert client.get("/api/v1/walkthroughs", {"offset": -1}).status_code == 422
+    assert client.get("/api/v1/walkthroughs", {"offset": 0}).status_code == 200
+
+
 def test_a_write_key_records_an_observation_with_a_photo_the_api_then_serves() -> None:
     world = _world()
     url = f"/api/v1/walkthroughs/{world['walkthrough'].pk}/observations"

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from kaiku.analytics import drivers, pain_points, selectors, staff, stats
 from kaiku.analytics.exports import download
 from kaiku.analytics.services import catch_up
+from kaiku.core.schemas import Id
 from kaiku.journeys.selectors import journey as get_journey
 from kaiku.organisations.models import Role, Team
 from kaiku.organisations.permissions import OrgAccess, actor_of
@@ -26,9 +27,9 @@ router = Router(tags=["analytics"])
 class MapFilter(Schema):
     start: date | None = None
     end: date | None = None
-    segment: int | None = None
+    segment: Id | None = None
     channel: str = ""
-    team: int | None = None
+    team: Id | None = None
     language: str = ""
 
 

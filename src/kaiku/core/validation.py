@@ -37,6 +37,7 @@ def error_details(exc: ValidationError, root: str = "body") -> list[dict[str, ob
         return [{"loc": [root], "msg": m, "type": "value_error"} for m in exc.messages]
     detail: list[dict[str, object]] = []
     for path, messages in exc.message_dict.items():
-        loc = [root, *(int(p) if p.isdigit() else p for p in path.split("."))]
+        # ASCII digits only: "²" is a digit to str.isdigit() but no number to int().
+        loc = [root, *(int(p) if p.isascii() and p.isdigit() else p for p in path.split("."))]
         detail += [{"loc": loc, "msg": message, "type": "value_error"} for message in messages]
     return detail

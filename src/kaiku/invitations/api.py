@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
+from kaiku.core.schemas import Id
 from kaiku.invitations import services
 from kaiku.invitations.views import rounds_of
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader
@@ -29,7 +30,7 @@ class RoundIn(Schema):
     contacts: list[ContactIn] = Field(max_length=services.MAX_CONTACTS)
     scheduled_at: datetime | None = Field(None, description="Default: now.")
     reminder_after_days: int = Field(3, ge=0, le=30, description="0 = no reminder.")
-    touchpoint_id: int | None = None
+    touchpoint_id: Id | None = None
 
 
 class ContactError(Schema):

@@ -216,7 +216,9 @@ def update_touchpoint(request: HttpRequest, touchpoint_id: int, payload: Touchpo
         actor=actor,
         touchpoint=touchpoint,
         name=given.get("name") or touchpoint.name,
-        description=given.get("description", touchpoint.description),
+        description=(
+            payload.description if payload.description is not None else touchpoint.description
+        ),
         channel=given.get("channel") or touchpoint.channel,
         layer=given.get("layer") or touchpoint.layer,
         owner_team_id=given.get("owner_team_id", touchpoint.owner_team_id),

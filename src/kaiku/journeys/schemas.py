@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from kaiku.core.schemas import Id
 from kaiku.journeys.models import Channel, ExportStatus, Layer
 
 NAME = Field(min_length=1, max_length=200)
@@ -18,7 +19,7 @@ class TouchpointIn(Schema):
     description: str = DESCRIPTION
     channel: Channel
     layer: Layer
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
     position: int | None = Field(None, ge=1)
 
 
@@ -59,7 +60,7 @@ class TouchpointCreate(Schema):
     description: str = DESCRIPTION
     channel: Channel
     layer: Layer
-    owner_team_id: int | None = None
+    owner_team_id: Id | None = None
 
 
 class TouchpointPatch(Schema):
@@ -67,16 +68,16 @@ class TouchpointPatch(Schema):
     description: str | None = Field(None, max_length=2000)
     channel: Channel | None = None
     layer: Layer | None = None
-    owner_team_id: int | None = None
-    stage_id: int | None = Field(None, description="Move the touchpoint to this stage's end.")
+    owner_team_id: Id | None = None
+    stage_id: Id | None = Field(None, description="Move the touchpoint to this stage's end.")
 
 
 class StageOrder(Schema):
-    stage_ids: list[int]
+    stage_ids: list[Id]
 
 
 class TouchpointOrder(Schema):
-    touchpoint_ids: list[int]
+    touchpoint_ids: list[Id]
 
 
 class TouchpointOut(Schema):

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
+from kaiku.core.schemas import Id
 from kaiku.journeys.models import Touchpoint
 from kaiku.loop import actions, announcements
 from kaiku.loop.models import Action, ActionState, Case
@@ -24,14 +25,14 @@ router = Router(tags=["actions"])
 class ActionIn(Schema):
     title: str
     problem: str = ""
-    touchpoint_ids: list[int] = []
+    touchpoint_ids: list[Id] = []
     themes: list[str] = []
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: Id | None = None
+    team_id: Id | None = None
     state: str = ActionState.PLANNED
     due_date: date | None = None
     window_days: int = 30
-    case_id: int | None = None
+    case_id: Id | None = None
 
 
 class ActionOut(Schema):

@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from kaiku.audit.services import record
+from kaiku.core.schemas import OFFSET_MAX, Id
 from kaiku.journeys.models import Touchpoint
 from kaiku.loop import selectors, services
 from kaiku.loop.models import AlertRule, Case, Priority, Webhook, WebhookFormat
@@ -76,11 +77,11 @@ class ContactIn(Schema):
 class ResolveIn(Schema):
     resolution: str
     root_cause: str = ""
-    touchpoint_id: int | None = None
+    touchpoint_id: Id | None = None
 
 
 class AssignIn(Schema):
-    assignee_id: int | None
+    assignee_id: Id | None
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -102,7 +103,11 @@ acting = OrgAccess(Role.HANDLER, write=True)
 
 @router.get("/cases", response=list[CaseOut], auth=handler)
 def list_cases(
-    request: HttpRequest, box: str = "all", state: str = "open", limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    box: str = "all",
+    state: str = "open",
+    limit: int = 100,
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
 ) -> Any:
     """Cases the caller may see: `box` mine, teams or all; `state` open (default), any,
     or one state; the nearest deadline first."""
@@ -187,12 +192,12 @@ class RuleIn(Schema):
     )
     open_case: bool = True
     priority: str = Priority.NORMAL
-    assign_team_id: int | None = None
-    assign_user_id: int | None = None
+    assign_team_id: Id | None = None
+    assign_user_id: Id | None = None
     deadline_hours: int | None = None
     notify_assignee: bool = True
     notify_emails: list[str] = []
-    webhook_ids: list[int] = []
+    webhook_ids: list[Id] = []
 
 
 class RuleOut(Schema):

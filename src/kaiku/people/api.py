@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from ninja import Router
 from ninja.errors import HttpError
 
+from kaiku.core.schemas import Id
 from kaiku.organisations.models import Role, Team
 from kaiku.organisations.permissions import OrgAccess, actor_of
 from kaiku.people import selectors, support
@@ -57,8 +58,8 @@ def staff_support(request: HttpRequest) -> Any:
 @router.get("/pulse", auth=OrgAccess(Role.VIEWER, write=False))
 def pulse_results(
     request: HttpRequest,
-    survey_id: int | None = None,
-    team_id: int | None = None,
+    survey_id: Id | None = None,
+    team_id: Id | None = None,
     month: str = "",
 ) -> Any:
     """An employee pulse's completed months, by team, behind the anonymity threshold:

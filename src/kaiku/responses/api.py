@@ -7,11 +7,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
-from ninja import File, Header, Router, Status
+from ninja import File, Header, Query, Router, Status
 from ninja.files import UploadedFile
 
 from kaiku.audit.services import record
 from kaiku.core.ratelimit import check_public_submission
+from kaiku.core.schemas import OFFSET_MAX, Id
 from kaiku.core.validation import error_details
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader, public
 from kaiku.responses import import_jobs, selectors, services
@@ -105,7 +106,10 @@ def submit_batch(request: HttpRequest, payload: BatchIn) -> Any:
 
 @router.get("/responses", response=list[ResponseOut], auth=api_reader())
 def list_responses(
-    request: HttpRequest, survey_id: int | None = None, limit: int = 100, offset: int = 0
+    request: HttpRequest,
+    survey_id: Id | None = None,
+    limit: int = 100,
+    offset: int = Query(0, ge=0, le=OFFSET_MAX),
 ) -> Any:
     limit = max(1, min(limit, 1000))
     found = selectors.responses(actor_of(request).organisation, survey_id)[offset : offset + limit]

@@ -33,6 +33,7 @@ from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
 from kaiku.organisations.models import Membership, Team
 from kaiku.responses.answers import AnswerChecker, CleanAnswer
 from kaiku.responses.models import (
+    EARLIEST_MOMENT,
     Contact,
     Respondent,
     Response,
@@ -128,7 +129,10 @@ def _read_csv(stream: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[st
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(itertools.chain([first], text), dialect)
-    header = [h.strip() for h in next(reader)]
+    # Column names go into reports, the job's record (JSON, which PostgreSQL keeps
+    # without NULs) and the rejected-rows file: an undecodable byte in one becomes "�"
+    # and a NUL is dropped (a cell's are refused with its row, below).
+    header = [_plain_text(h).strip() for h in next(reader)]
 
     def rows() -> Iterator[tuple[int, list[str]]]:
         # Numbered as a spreadsheet shows them: the header is row 1.
@@ -145,6 +149,10 @@ def _read_csv(stream: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[st
                 yield number, cells
 
     return header, rows()
+
+
+def _plain_text(text: str) -> str:
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace").replace("\x00", "")
 
 
 def _read_xlsx(stream: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -389,8 +397,10 @@ class Importer:
                 if found is None:
                     raise _Bad(target, _("Unknown %(what)s %(v)r.") % {"what": target, "v": value})
                 fields[attribute] = found
-        if fields["submitted_at"] > self.latest:
-            raise _Bad("submitted_at", _("The date is in the future."))
+        for target in ("submitted_at", "experienced_at"):
+            moment = fields[target]
+            if moment is not None and moment > self.latest:
+                raise _Bad(target, _("The date is in the future."))
         return fields
 
     def _preview(self, row: _Row) -> dict[str, Any]:
@@ -557,8 +567,11 @@ def _datetime(text: str, target: str) -> datetime | None:
         parsed: datetime | None = datetime.fromisoformat(text)
     except ValueError:
         parsed = None
-    if parsed is None:
-        parsed = parse_datetime(text.replace(" ", "T", 1)) if "-" in text[:5] else None
+    if parsed is None and "-" in text[:5]:
+        try:
+            parsed = parse_datetime(text.replace(" ", "T", 1))
+        except ValueError:  # shaped like a date, but none: "2026-13-45 25:61"
+            parsed = None
     if parsed is None:
         for fmt in DATE_FORMATS:
             try:
@@ -566,13 +579,15 @@ def _datetime(text: str, target: str) -> datetime | None:
                 break
             except ValueError:
                 continue
-    if parsed is None:
+    # The zone looked up once: a million rows would otherwise ask a million times.
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=_zone())
+    if parsed is None or parsed < EARLIEST_MOMENT:
         raise _Bad(
             target,
             _("Not a date: %(v)r; use 2026-11-23 14:05 or 23.11.2026 14:05.") % {"v": text[:40]},
         )
-    # The zone looked up once: a million rows would otherwise ask a million times.
-    return parsed.replace(tzinfo=_zone()) if parsed.tzinfo is None else parsed
+    return parsed
 
 
 @functools.cache

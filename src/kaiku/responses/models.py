@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import connection, models
@@ -11,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
 from kaiku.organisations.models import ApiKey, Organisation, Team
 from kaiku.surveys.models import Emotion, Question, QuestionKind, Survey
+
+# Feedback is about the time since 1900: an earlier date is a slip of the keyboard,
+# and the calendar's first years cannot even be turned into UTC to be stored.
+EARLIEST_MOMENT = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 class Respondent(models.Model):

@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from kaiku.core.schemas import Id
 from kaiku.journeys.models import Channel
 
 
@@ -17,16 +18,16 @@ class ContactIn(Schema):
 
 
 class ResponseIn(Schema):
-    survey_id: int
+    survey_id: Id
     answers: dict[str, Any] = Field(
         description="By question key; see docs/api.md for the value of each kind."
     )
-    touchpoint_id: int | None = None
+    touchpoint_id: Id | None = None
     language: str = Field("", max_length=8)
     channel: Channel | None = None
-    segment_id: int | None = None
-    served_by_id: int | None = Field(None, description="The user id of the staff member.")
-    team_id: int | None = None
+    segment_id: Id | None = None
+    served_by_id: Id | None = Field(None, description="The user id of the staff member.")
+    team_id: Id | None = None
     experienced_at: datetime | None = None
     metadata: dict[str, Any] = {}
     respondent_ref: str = Field("", max_length=200, description="Your id for the person.")
@@ -45,7 +46,7 @@ class PublicResponseIn(Schema):
     """A respondent's own submission through a survey's public link."""
 
     answers: dict[str, Any]
-    touchpoint_id: int | None = None
+    touchpoint_id: Id | None = None
     language: str = Field("", max_length=8)
 
 

@@ -18,6 +18,7 @@ from kaiku.journeys.models import Channel, Segment, Stage
 from kaiku.organisations.models import ApiKey, Membership, Team
 from kaiku.responses.answers import CleanAnswer, clean_answers
 from kaiku.responses.models import (
+    EARLIEST_MOMENT,
     Contact,
     Respondent,
     Response,
@@ -68,6 +69,14 @@ class Submission:
     respondent: Respondent | None = None  # known already (an e-mail invitation)
     api_key: ApiKey | None = None
     is_demo: bool = False
+
+    def __post_init__(self) -> None:
+        # A moment without a zone is in the default one, as Django and the importer
+        # read it (compared with an aware one it was a server error).
+        for name in ("experienced_at", "submitted_at"):
+            moment = getattr(self, name)
+            if moment is not None and timezone.is_naive(moment):
+                setattr(self, name, timezone.make_aware(moment))
 
 
 class SurveyNotOpen(ValidationError):
@@ -163,6 +172,10 @@ def check_submission(submission: Submission) -> Checked:
     now = timezone.now()
     if submission.experienced_at and submission.experienced_at > now + timedelta(hours=1):
         add("experienced_at", _("The experience cannot be in the future."))
+    for name in ("experienced_at", "submitted_at"):
+        moment = getattr(submission, name)
+        if moment is not None and moment < EARLIEST_MOMENT:
+            add(name, _("Enter a valid date/time."))
     if submission.contact and submission.contact.email:
         try:
             Contact(email=submission.contact.email).clean_fields(

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Status
 
+from kaiku.core.schemas import Id
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader
 from kaiku.surveys import selectors, services
 from kaiku.surveys.models import LANGUAGES, Kiosk, Survey
@@ -73,7 +74,7 @@ def create_survey(request: HttpRequest, payload: SurveyIn) -> Any:
 def survey_starter(
     request: HttpRequest,
     which: Literal["sensitive", "pulse"],
-    journey_id: int,
+    journey_id: Id,
     name: str = "",
     languages: str = "fi",
 ) -> Any:

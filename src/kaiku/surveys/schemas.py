@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from kaiku.core.schemas import Id
 from kaiku.surveys.models import QuestionKind, SurveyMode, SurveyStatus
 
 Language = Literal["fi", "sv", "en"]
@@ -36,7 +37,7 @@ class QuestionIn(Schema):
 
 class SurveyIn(Schema):
     name: str = Field(min_length=1, max_length=200)
-    journey_id: int
+    journey_id: Id
     mode: SurveyMode = SurveyMode.CUSTOMER
     sensitive: bool = False
     languages: list[Language] = Field(["fi"], min_length=1)
@@ -44,7 +45,7 @@ class SurveyIn(Schema):
     intro: Texts = {}
     thanks: Texts = {}
     support_text: Texts = Field({}, description="Shown to respondents, e.g. a crisis helpline.")
-    touchpoint_ids: list[int] = []
+    touchpoint_ids: list[Id] = []
     questions: list[QuestionIn] = Field([], max_length=60)
 
 
@@ -56,7 +57,7 @@ class SurveyPatch(Schema):
     thanks: Texts | None = None
     support_text: Texts | None = None
     sensitive: bool | None = None
-    touchpoint_ids: list[int] | None = None
+    touchpoint_ids: list[Id] | None = None
 
 
 class StatusIn(Schema):
@@ -110,7 +111,7 @@ class SurveySummary(Schema):
 
 class KioskIn(Schema):
     name: str = Field(max_length=200)
-    touchpoint_id: int | None = None
+    touchpoint_id: Id | None = None
     language: Language | None = None
 
 

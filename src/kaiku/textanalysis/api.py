@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from kaiku.analysis.language import SUPPORTED
+from kaiku.core.schemas import OFFSET_MAX, Id
 from kaiku.organisations.models import Role
 from kaiku.organisations.permissions import OrgAccess, actor_of
 from kaiku.textanalysis import engine, selectors, services
@@ -45,13 +46,13 @@ class AnalysisOut(Schema):
 
 
 class AnalysisFilter(Schema):
-    survey: int | None = None
+    survey: Id | None = None
     polarity: Polarity | None = None
     theme: str = ""
     flag: str = ""
     urgent: bool = False
     limit: int = Field(100, ge=1, le=1000)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=OFFSET_MAX)
 
 
 @router.get("/analyses", response=list[AnalysisOut], auth=OrgAccess(Role.VIEWER, write=False))
@@ -162,7 +163,7 @@ def theme_suggestions(request: HttpRequest) -> Any:
 
 
 class CorrectionIn(Schema):
-    answer_id: int
+    answer_id: Id
     polarity: str = ""
     labels: list[str] = []
 

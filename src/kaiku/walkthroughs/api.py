@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from kaiku.core.schemas import OFFSET_MAX, Id
 from kaiku.journeys.models import Touchpoint
 from kaiku.organisations.permissions import actor_of, api_editor, api_reader
 from kaiku.walkthroughs import photos, selectors, services
@@ -65,7 +66,7 @@ class ObservationIn(Schema):
     """Form fields; all are checked by the service (so that an unknown walkthrough
     answers 404 before any field answers 422)."""
 
-    touchpoint_id: int | None = None
+    touchpoint_id: Id | None = None
     category: str = ""
     note: str = ""
     feeling: int | None = None
@@ -114,7 +115,9 @@ def _observation(request: HttpRequest, item: Observation) -> dict[str, Any]:
 
 
 @router.get("/walkthroughs", response=list[WalkthroughOut], auth=api_reader())
-def list_walkthroughs(request: HttpRequest, limit: int = 100, offset: int = 0) -> Any:
+def list_walkthroughs(
+    request: HttpRequest, limit: int = 100, offset: int = Query(0, ge=0, le=OFFSET_MAX)
+) -> Any:
     """Walkthroughs, the latest planned first."""
     limit = max(1, min(limit, 500))
     found = selectors.walkthroughs(actor_of(request).organisation)[offset : offset + limit]
