@@ -1,11 +1,13 @@
-"""Middleware of no single domain: the API's language and the Permissions-Policy header."""
+"""Middleware of no single domain: the API's language, its refusal of NUL characters,
+and the Permissions-Policy header."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 
 
@@ -36,3 +38,70 @@ class PermissionsPolicyMiddleware:
         if self.policy:
             response.headers.setdefault("Permissions-Policy", self.policy)
         return response
+
+
+class ApiNulCharacterMiddleware:
+    """Refuses API input with a NUL character in its text (422, naming where), before it
+    reaches a view: PostgreSQL's text columns cannot hold one, and a query or insert with
+    it would fail as a server error. Web forms refuse it already (Django's form fields).
+
+    The JSON body is searched as bytes first (a NUL can only come as the escape \\u0000),
+    so an ordinary request pays for one substring search, not a second parse."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            found = _nul_in_request(request)
+            if found is not None:
+                return JsonResponse(
+                    {
+                        "detail": [
+                            {
+                                "type": "value_error",
+                                "loc": found,
+                                "msg": "NUL characters (\\u0000) are not allowed in text.",
+                            }
+                        ]
+                    },
+                    status=422,
+                )
+        return self.get_response(request)
+
+
+def _nul_in_request(request: HttpRequest) -> list[str | int] | None:
+    if "%00" in request.META.get("QUERY_STRING", "").lower():
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return ["query", key]
+    content_type = request.content_type or ""
+    if content_type == "application/json" and b"\\u0000" in request.body:
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            return None  # not JSON: the API says so itself
+        return _nul_path(data, ["body"])
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        for key, values in request.POST.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                return ["form", key]
+    return None
+
+
+def _nul_path(value: object, path: list[str | int]) -> list[str | int] | None:
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in key:
+                return [*path, key]
+            found = _nul_path(item, [*path, key])
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _nul_path(item, [*path, index])
+            if found is not None:
+                return found
+    return None
