@@ -137,19 +137,16 @@ def erase(request: HttpRequest) -> HttpResponse:
         return redirect("privacy:requests")
     data = form.cleaned_data
     identifier, kind = data["identifier"], form.cleaned_type()
-    delete_responses = bool(data["delete_responses"])
-    delete_import_files = bool(data["delete_import_files"])
+    # The same request, previewed first and carried out once confirmed.
+    asked = {
+        "actor": actor,
+        "identifier": identifier,
+        "identifier_type": kind,
+        "delete_responses": bool(data["delete_responses"]),
+        "delete_import_files": bool(data["delete_import_files"]),
+    }
     if not data["confirmed"]:
-        counts = call_service(
-            form,
-            lambda: services.erasure_preview(
-                actor=actor,
-                identifier=identifier,
-                identifier_type=kind,
-                delete_responses=delete_responses,
-                delete_import_files=delete_import_files,
-            ),
-        )
+        counts = call_service(form, lambda: services.erasure_preview(**asked))
         if counts is None:
             return _requests_page(request, RequestForm(request.POST))
         return render(
@@ -157,16 +154,7 @@ def erase(request: HttpRequest) -> HttpResponse:
             "privacy/erase_confirm.html",
             {"form": form, "counts": labelled(counts), "found": counts["respondents"]},
         )
-    outcome = call_service(
-        form,
-        lambda: services.erase(
-            actor=actor,
-            identifier=identifier,
-            identifier_type=kind,
-            delete_responses=delete_responses,
-            delete_import_files=delete_import_files,
-        ),
-    )
+    outcome = call_service(form, lambda: services.erase(**asked))
     if outcome is None:
         return _requests_page(request, RequestForm(request.POST))
     if outcome.respondent_ids:
