@@ -57,6 +57,22 @@ def broker() -> Iterator[None]:
 
 
 @pytest.fixture
+def unreachable_broker() -> Iterator[str]:
+    """Celery sends to a Redis that is not there (nothing listens on port 1): a broker
+    that is stopped. Yields its URL."""
+    url = "redis://127.0.0.1:1/0"
+    saved = app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url
+    app.conf.task_always_eager = False
+    app.conf.broker_url = app.conf.broker_write_url = url
+    _drop_connection_pools()
+    try:
+        yield url
+    finally:
+        app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_write_url = saved
+        _drop_connection_pools()
+
+
+@pytest.fixture
 def worker(broker: None) -> Iterator[subprocess.Popen[bytes]]:
     env = {
         **os.environ,

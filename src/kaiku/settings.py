@@ -84,6 +84,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A view that found the database unreachable answers 503 with Retry-After.
+    "kaiku.core.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -227,7 +229,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kaiku@localhost")
 CACHE_URL = os.environ.get("KAIKU_CACHE_URL", "")
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {
+            # Redis stopped or unreachable is a cache that misses (kaiku.core.cache),
+            # found out within a second: submissions go on without it.
+            "BACKEND": "kaiku.core.cache.ForgivingRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -294,6 +302,10 @@ CELERY_TASK_ROUTES = {
     "loop.check_new_responses": {"queue": "loop"},
     "loop.escalate_overdue": {"queue": "loop"},
 }
+# What a 503 tells the client to wait before sending again (the database is down).
+KAIKU_RETRY_AFTER_SECONDS = int(os.environ.get("KAIKU_RETRY_AFTER_SECONDS", "5"))
+# How often the sweeps for lost background work run (kaiku.core.background).
+KAIKU_SWEEP_SECONDS = float(os.environ.get("KAIKU_SWEEP_SECONDS", "60"))
 # `celery -A kaiku beat` (or cron running `kaiku send_invitations`) sends what is due.
 CELERY_BEAT_SCHEDULE = {
     "send-due-invitations": {"task": "invitations.send_due", "schedule": 60.0},
@@ -315,6 +327,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loop.escalate_overdue",
         "schedule": 60.0,
         "options": {"expires": 59},
+    },
+    # Texts whose analysis task was lost (Redis restarted, a worker killed): sent again.
+    "analyse-lost-texts": {
+        "task": "textanalysis.analyse_lost",
+        "schedule": KAIKU_SWEEP_SECONDS,
+        "options": {"expires": max(KAIKU_SWEEP_SECONDS - 1, 1)},
+    },
+    "analyse-lost-pulse-texts": {
+        "task": "people.analyse_lost_pulse",
+        "schedule": KAIKU_SWEEP_SECONDS,
+        "options": {"expires": max(KAIKU_SWEEP_SECONDS - 1, 1)},
     },
     # Each organisation's retention policy: what is past its time goes, once a day.
     "apply-retention": {"task": "privacy.apply_retention", "schedule": 24 * 3600.0},

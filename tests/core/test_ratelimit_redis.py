@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _use_cache(settings: Any, url: str, limit: str) -> None:
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        "default": {"BACKEND": "kaiku.core.cache.ForgivingRedisCache", "LOCATION": url}
     }
     settings.KAIKU_RATE_LIMITS = {**settings.KAIKU_RATE_LIMITS, "submit_per_ip": limit}
 

@@ -1,14 +1,19 @@
 """Middleware of no single domain: the API's language, its refusal of NUL characters,
-and the Permissions-Policy header."""
+the Permissions-Policy header, and 503 while the database is unreachable."""
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
+
+logger = logging.getLogger(__name__)
 
 
 class ApiLanguageMiddleware:
@@ -105,3 +110,45 @@ def _nul_path(value: object, path: list[str | int]) -> list[str | int] | None:
             if found is not None:
                 return found
     return None
+
+
+class DatabaseUnavailableMiddleware:
+    """A request that failed because the database could not be reached (restarting,
+    failing over) or refused the work for now (a deadlock, a lock timeout) answers
+    503 with Retry-After instead of 500: nothing of it was saved (its transaction
+    never committed), and the client may send it again. Under load through a
+    PostgreSQL restart, every request either was saved and answered 2xx, or got this
+    (benchmarks/failures.py)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.warning(
+            "Database unavailable: %s %s answered 503",
+            request.method,
+            request.path,
+            exc_info=exception,
+        )
+        seconds = settings.KAIKU_RETRY_AFTER_SECONDS
+        if request.path.startswith("/api/"):
+            answer: HttpResponse = JsonResponse(
+                {
+                    "detail": f"The service is briefly unavailable; nothing was saved. "
+                    f"Try again in {seconds} seconds."
+                },
+                status=503,
+            )
+        else:
+            page = render_to_string(
+                "core/unavailable.html",
+                {"seconds": seconds, "LANGUAGE_CODE": translation.get_language()},
+            )
+            answer = HttpResponse(page, status=503)
+        answer["Retry-After"] = str(seconds)
+        return answer

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaiku.audit.services import record, snapshot
+from kaiku.core.background import send_after_commit
 from kaiku.core.validation import Errors
 from kaiku.journeys.models import (
     ExportStatus,
@@ -631,7 +632,7 @@ def request_journey_export(*, actor: Actor, journey: Journey) -> JourneyExport:
         organisation=actor.organisation, journey=journey, requested_by=actor.user
     )
     record(actor=actor, action="journey.export", obj=journey)
-    transaction.on_commit(lambda: build_journey_export_task.delay(export.pk))
+    send_after_commit(build_journey_export_task, export.pk)
     return export
 
 

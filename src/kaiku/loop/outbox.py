@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kaiku.core.background import send
 from kaiku.loop import delivery
 from kaiku.loop.models import AlertRule, Case, Channel, OutboxMessage, Webhook
 from kaiku.organisations.models import Membership
@@ -193,7 +194,7 @@ def dispatch(message_id: int) -> None:
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         from kaiku.loop.tasks import deliver_message_task
 
-        deliver_message_task.delay(message_id)
+        send(deliver_message_task, message_id)
     elif settings.KAIKU_OUTBOX_INLINE:
         delivery.deliver(message_id)
     else:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
+from kaiku.core.background import send, send_after_commit
 from kaiku.loop.alerts import has_rules
 from kaiku.responses.signals import response_submitted
 from kaiku.textanalysis.signals import answers_analysed
@@ -16,7 +15,7 @@ def analysed(sender: Any, analyses: list, **kwargs: Any) -> None:
     from kaiku.loop.tasks import check_responses_task
 
     ids = sorted({a.response_id for a in analyses})
-    transaction.on_commit(lambda: check_responses_task.delay(ids))
+    send_after_commit(check_responses_task, ids)
 
 
 def submitted(
@@ -28,7 +27,7 @@ def submitted(
         return
     from kaiku.loop.tasks import check_responses_task
 
-    check_responses_task.delay([response_id])
+    send(check_responses_task, [response_id])
 
 
 def connect() -> None:

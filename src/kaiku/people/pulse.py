@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaiku.core.background import send_after_commit
 from kaiku.organisations.models import Team
 from kaiku.people.models import PulseAnswer, PulseResponse
 from kaiku.responses.answers import clean_answers
@@ -67,5 +68,5 @@ def submit_pulse(submission: Submission) -> PulseResponse:
         if any(a.text for a in answers):
             from kaiku.people.tasks import analyse_pulse_task
 
-            transaction.on_commit(lambda: analyse_pulse_task.delay([response.pk]))
+            send_after_commit(analyse_pulse_task, [response.pk])
     return response

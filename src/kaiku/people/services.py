@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from kaiku.core.background import lost_work, send
 from kaiku.people.models import PulseAnswer
 from kaiku.textanalysis import engine
 
@@ -11,7 +12,7 @@ from kaiku.textanalysis import engine
 def analyse_pulse(*, response_ids: list[int]) -> int:
     """Analyse the pulse texts not yet analysed; the text is kept redacted whatever the
     organisation's policy, since colleagues' names are what a pulse text tends to hold.
-    Idempotent: an analysed answer is skipped."""
+    Each answer once, however many tasks ask: one analysed meanwhile is skipped."""
     answers = list(
         PulseAnswer.objects.filter(response_id__in=response_ids, analysed=False)
         .exclude(text="")
@@ -43,5 +44,26 @@ def analyse_pulse(*, response_ids: list[int]) -> int:
             answer.analysed = True
     fields = ["text", "polarity", "valence", "labels", "themes", "flags", "analysed"]
     with transaction.atomic():
+        waiting = set(
+            PulseAnswer.objects.select_for_update()
+            .filter(pk__in=[a.pk for a in answers], analysed=False)
+            .values_list("pk", flat=True)
+        )
+        answers = [a for a in answers if a.pk in waiting]
         PulseAnswer.objects.bulk_update(answers, fields)
     return len(answers)
+
+
+def analyse_lost_pulse() -> int:
+    """Send again the analysis of pulse texts whose task was lost: until it runs, their
+    text is kept unredacted. Returns how many texts."""
+    from kaiku.people.tasks import analyse_pulse_task
+
+    waiting = PulseAnswer.objects.filter(analysed=False).exclude(text="")
+    lost = lost_work("people.pulse_answers", waiting)
+    response_ids = sorted(
+        set(PulseAnswer.objects.filter(pk__in=lost).values_list("response_id", flat=True))
+    )
+    for start in range(0, len(response_ids), 500):
+        send(analyse_pulse_task, response_ids[start : start + 500])
+    return len(lost)

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kaiku.audit.services import record
+from kaiku.core.background import send
 from kaiku.core.validation import Errors
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Organisation
@@ -137,10 +138,24 @@ def start_import(
     job.save()
     action = "import.check" if dry_run else "import.start"
     record(actor=actor, action=action, obj=job, after={"mapping": job.mapping})
+    job_id = job.pk
+    transaction.on_commit(lambda: _send_run(job_id))
+    return job
+
+
+def _send_run(job_id: int) -> None:
+    """Queue the run; a job whose message cannot be sent says so and can be started
+    again (no sweep resends an import: one run must never overlap another)."""
     from kaiku.responses.tasks import run_import_task
 
-    transaction.on_commit(lambda: run_import_task.delay(job.pk))
-    return job
+    if not send(run_import_task, job_id):
+        ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.FAILED,
+            error=_(
+                "The import could not start: the background queue is unreachable. "
+                "Start it again in a moment."
+            ),
+        )
 
 
 def run_import(*, job_id: int) -> ImportJob:

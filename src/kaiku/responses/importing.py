@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from kaiku.core.background import send_after_commit
 from kaiku.journeys.models import Channel, Segment, Stage, Touchpoint
 from kaiku.organisations.models import Membership, Team
 from kaiku.responses.answers import AnswerChecker, CleanAnswer
@@ -423,7 +424,7 @@ class Importer:
             if text_ids:
                 from kaiku.textanalysis.tasks import analyse_responses_task
 
-                transaction.on_commit(lambda: analyse_responses_task.delay(text_ids))
+                send_after_commit(analyse_responses_task, text_ids)
         return len(fresh), len(batch) - len(fresh)
 
     def _attach_respondents(self, rows: list[_Row]) -> None:

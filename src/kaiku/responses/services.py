@@ -14,6 +14,7 @@ from django.db import IntegrityError, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kaiku.core.background import send_after_commit
 from kaiku.journeys.models import Channel, Segment, Stage
 from kaiku.organisations.models import ApiKey, Membership, Team
 from kaiku.responses.answers import CleanAnswer, clean_answers
@@ -235,14 +236,18 @@ def _save(submission: Submission, checked: Checked) -> Response:
     if with_text:
         from kaiku.textanalysis.tasks import analyse_responses_task
 
-        transaction.on_commit(lambda: analyse_responses_task.delay([response_id]))
+        send_after_commit(analyse_responses_task, [response_id])
+    # Robust: once the response is saved, the request answers that it is, even if a
+    # listener fails (the database gone just after the commit); the loop's sweep
+    # checks what a listener missed.
     transaction.on_commit(
         lambda: response_submitted.send(
             sender=Response,
             response_id=response_id,
             organisation_id=survey.organisation_id,
             with_text=with_text,
-        )
+        ),
+        robust=True,
     )
     return Response.from_db(
         router.db_for_write(Response), ["id", *row], [response_id, *row.values()]

@@ -1,5 +1,9 @@
-"""Analysing free-text answers and saving what was found: one transaction per batch,
-idempotent, so a task that runs twice stores each analysis once."""
+"""Analysing free-text answers and saving what was found: one transaction per batch.
+
+Each answer waiting for analysis is analysed once, however many tasks ask for it (a
+task redelivered after its worker died, the sweep that sends lost work again): the
+batch's transaction claims the waiting answers, and an answer that another task
+analysed meanwhile is left as that task stored it."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from kaiku.analysis.labels import LABELS
 from kaiku.analysis.lexicon import LANGUAGES
 from kaiku.analysis.terms import MIN_STEM, TermList
 from kaiku.audit.services import record, snapshot
+from kaiku.core.background import lost_work, send, send_after_commit
 from kaiku.organisations.actors import Actor
 from kaiku.organisations.models import Organisation, PiiRedaction
 from kaiku.responses.models import AnalysisState, Answer
@@ -47,11 +52,15 @@ def analyse_responses(*, response_ids: list[int]) -> int:
 
 
 def analyse_answers(
-    *, answer_ids: Iterable[int], progress: Callable[[int], None] | None = None
+    *,
+    answer_ids: Iterable[int],
+    waiting_only: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
+    """Analyse the answers; those analysed already only when not `waiting_only`."""
     done = 0
     for chunk in _chunks(answer_ids, BATCH_SIZE):
-        done += _analyse_batch(chunk)
+        done += _analyse_batch(chunk, waiting_only)
         if progress:
             progress(len(chunk))
     return done
@@ -69,6 +78,7 @@ def reanalyse(
         answer_ids=_to_reanalyse(organisation, everything)
         .order_by("pk")
         .values_list("pk", flat=True),
+        waiting_only=False,
         progress=progress,
     )
 
@@ -103,10 +113,23 @@ def _chunks(ids: Iterable[int], size: int) -> Iterator[list[int]]:
         yield chunk
 
 
-def _analyse_batch(answer_ids: list[int]) -> int:
+def analyse_lost() -> int:
+    """Send again the analysis of answers whose task was lost; returns how many."""
+    from kaiku.textanalysis.tasks import analyse_answers_task
+
+    waiting = Answer.objects.filter(analysis_state=AnalysisState.QUEUED)
+    lost = lost_work("textanalysis.answers", waiting)
+    for chunk in _chunks(lost, BATCH_SIZE):
+        send(analyse_answers_task, chunk)
+    return len(lost)
+
+
+def _analyse_batch(answer_ids: list[int], waiting_only: bool) -> int:
+    answers = Answer.objects.filter(pk__in=answer_ids)
+    if waiting_only:
+        answers = answers.filter(analysis_state__in=PENDING)
     answers = list(
-        Answer.objects.filter(pk__in=answer_ids)
-        .exclude(text="")
+        answers.exclude(text="")
         .select_related("response__organisation")
         .only(
             "pk",
@@ -143,7 +166,9 @@ def _analyse_batch(answer_ids: list[int]) -> int:
                 answer.text = analyzer.redactor.redact(answer.text).text
                 redacted_answers.append(answer)
     with transaction.atomic():
-        ids = [a.pk for a in answers]
+        if waiting_only:
+            rows, redacted_answers = _claim(rows, redacted_answers)
+        ids = [row.answer_id for row in rows]
         TextAnalysis.objects.filter(answer_id__in=ids).delete()
         TextAnalysis.objects.bulk_create(rows)
         TextTheme.objects.bulk_create(
@@ -164,6 +189,23 @@ def _analyse_batch(answer_ids: list[int]) -> int:
             analyses=[row for row in rows if row.organisation_id == organisation_id],
         )
     return len(rows)
+
+
+def _claim(
+    rows: list[TextAnalysis], redacted: list[Answer]
+) -> tuple[list[TextAnalysis], list[Answer]]:
+    """The rows and redactions of the answers that still wait, locked until the commit:
+    a task that analysed the same answers at the same time waits here, then finds them
+    analysed and stores nothing."""
+    waiting = set(
+        Answer.objects.select_for_update()
+        .filter(pk__in=[row.answer_id for row in rows], analysis_state__in=PENDING)
+        .values_list("pk", flat=True)
+    )
+    return (
+        [row for row in rows if row.answer_id in waiting],
+        [answer for answer in redacted if answer.pk in waiting],
+    )
 
 
 def _row(answer: Answer, result: TextAnalysisResult, version: str, now: datetime) -> TextAnalysis:
@@ -293,7 +335,7 @@ def request_adaptation(*, actor: Actor) -> None:
 
     organisation_id = actor.organisation.pk
     record(actor=actor, action="analysis_model.train", obj=actor.organisation)
-    transaction.on_commit(lambda: adapt_organisation_task.delay(organisation_id))
+    send_after_commit(adapt_organisation_task, organisation_id)
 
 
 @transaction.atomic
