@@ -38,7 +38,7 @@ started by those commands instead, for example
 "pg_ctlcluster 15 main start"`.
 
 The database is created, migrated and dropped by the run (one that exists is kept);
-the Redis database must be empty and is flushed after each scenario. Every process
+the Redis database must be empty and is flushed at the end. Every process
 the run starts is stopped at the end, on errors and on Ctrl-C too. --json writes the
 figures; the exit status is 1 when a check failed. tests/test_failures.py runs a
 short form of all three in CI.
@@ -236,11 +236,11 @@ def count_analyses_per_answer() -> None:
 
 def quietly(read: Any, default: Any = None) -> Any:
     """A read from the database that a real server stop may interrupt."""
-    from django.db import OperationalError, connection
+    from django.db import InterfaceError, OperationalError, connection
 
     try:
         return read()
-    except OperationalError:
+    except (InterfaceError, OperationalError):
         connection.close()
         return default
 
@@ -300,24 +300,32 @@ def submitted(world: World) -> Counter[str]:
 
 @dataclass
 class System:
+    """`kaiku serve`, celery beat and one `kaiku worker`, shared by the scenarios."""
+
     processes: Processes
     base_url: str
     kaiku: str
+    workers: int = 0
 
-    def start_worker(self, name: str) -> None:
-        self.processes.start(name, [self.kaiku, "worker", "--concurrency", "2"])
-        wait_until(lambda: " ready." in self.processes.log(name), f"the worker {name}")
+    @property
+    def worker(self) -> str:
+        return f"worker-{self.workers}"
+
+    def start_worker(self) -> None:
+        self.workers += 1
+        self.processes.start(self.worker, [self.kaiku, "worker", "--concurrency", "2"])
+        wait_until(lambda: " ready." in self.processes.log(self.worker), self.worker)
 
 
-def start_system(name: str, workdir: Path) -> System:
+def start_system(workdir: Path) -> System:
     processes = Processes(workdir, dict(os.environ))
     kaiku = str(Path(sys.executable).with_name("kaiku"))
     port = free_port()
-    processes.start(f"serve-{name}", [kaiku, "serve", "--bind", f"127.0.0.1:{port}"])
+    processes.start("serve", [kaiku, "serve", "--bind", f"127.0.0.1:{port}"])
     beat = [sys.executable, "-m", "celery", "-A", "kaiku", "beat", "--loglevel", "INFO"]
-    processes.start(f"beat-{name}", [*beat, "--schedule", str(workdir / f"beat-{name}")])
+    processes.start("beat", [*beat, "--schedule", str(workdir / "beat-schedule")])
     system = System(processes, f"http://127.0.0.1:{port}", kaiku)
-    system.start_worker(f"worker-{name}")
+    system.start_worker()
     wait_until(lambda: answers(f"{system.base_url}/healthz"), "kaiku serve")
     return system
 
@@ -353,9 +361,8 @@ def percentile(values: list[float], q: float) -> float:
 # Scenarios ------------------------------------------------------------------------
 
 
-def postgres_scenario(options: argparse.Namespace, workdir: Path, outage: Outage) -> dict:
+def postgres_scenario(options: argparse.Namespace, system: System, outage: Outage) -> dict:
     world = make_world("postgres")
-    system = start_system("postgres", workdir)
     run = uuid.uuid4().hex[:8]
 
     def post(client: Any, number: int) -> Any:
@@ -378,16 +385,13 @@ def postgres_scenario(options: argparse.Namespace, workdir: Path, outage: Outage
     log: dict[str, float] = {}
     started = time.time()
     deadline = started + options.timeout
-    try:
-        load.start()
-        when(lambda: load.answered() >= options.count * AT, deadline)
-        in_outage(outage, options.outage, log).join()
-        load.finished.wait(max(0.0, deadline - time.time()))
-        loaded_s = time.time() - started
-        settled_s = wait_for_analyses(world, deadline)
-        stored = submitted(world)
-    finally:
-        system.processes.stop_all()
+    load.start()
+    when(lambda: load.answered() >= options.count * AT, deadline)
+    in_outage(outage, options.outage, log).join()
+    load.finished.wait(max(0.0, deadline - time.time()))
+    loaded_s = time.time() - started
+    settled_s = wait_for_analyses(world, deadline)
+    stored = submitted(world)
     attempts = load.attempts()
     by_status = Counter(a.status for a in attempts)
     two_xx = [i for i in load.items if any(200 <= a.status < 300 for a in i.attempts)]
@@ -419,11 +423,10 @@ def postgres_scenario(options: argparse.Namespace, workdir: Path, outage: Outage
     }
 
 
-def worker_scenario(options: argparse.Namespace, workdir: Path, outage: Outage) -> dict:
+def worker_scenario(options: argparse.Namespace, system: System, outage: Outage) -> dict:
     import redis
 
     world = make_world("worker")
-    system = start_system("worker", workdir)
     run = uuid.uuid4().hex[:8]
     batches = (options.count + BATCH - 1) // BATCH
 
@@ -449,19 +452,16 @@ def worker_scenario(options: argparse.Namespace, workdir: Path, outage: Outage) 
     started = time.time()
     deadline = started + options.timeout
     broker = redis.Redis.from_url(options.broker_url)
-    try:
-        load.start()
-        when(lambda: analysed(world) >= options.count * AT, deadline)
-        done_at_kill = analysed(world)
-        killed_at = time.time()
-        system.processes.kill("worker-worker")
-        held = broker.hlen("unacked")
-        system.start_worker("worker-worker-b")
-        load.finished.wait(max(0.0, deadline - time.time()))
-        settled_s = wait_for_analyses(world, deadline)
-        after_kill_s = time.time() - killed_at
-    finally:
-        system.processes.stop_all()
+    load.start()
+    when(lambda: analysed(world) >= options.count * AT, deadline)
+    done_at_kill = analysed(world)
+    killed_at = time.time()
+    system.processes.kill(system.worker)
+    held = broker.hlen("unacked")
+    system.start_worker()
+    load.finished.wait(max(0.0, deadline - time.time()))
+    settled_s = wait_for_analyses(world, deadline)
+    after_kill_s = time.time() - killed_at
     return {
         "comments_sent": options.count,
         "analysed_when_killed": done_at_kill,
@@ -472,11 +472,10 @@ def worker_scenario(options: argparse.Namespace, workdir: Path, outage: Outage) 
     }
 
 
-def redis_scenario(options: argparse.Namespace, workdir: Path, outage: Outage) -> dict:
+def redis_scenario(options: argparse.Namespace, system: System, outage: Outage) -> dict:
     import redis
 
     world = make_world("redis")
-    system = start_system("redis", workdir)
     token = world.survey.public_token
 
     def post(client: Any, number: int) -> Any:
@@ -490,18 +489,15 @@ def redis_scenario(options: argparse.Namespace, workdir: Path, outage: Outage) -
     started = time.time()
     deadline = started + options.timeout
     broker = redis.Redis.from_url(options.broker_url)
-    try:
-        load.start()
-        when(lambda: load.answered() >= options.count * AT, deadline)
-        queued = broker.llen("celery")
-        if not outage.real:
-            broker.flushdb()  # a restart without persistence: the queue is gone
-        in_outage(outage, options.outage, log).join()
-        load.finished.wait(max(0.0, deadline - time.time()))
-        settled_s = wait_for_analyses(world, deadline)
-        settled_after_s = time.time() - log["ended"]
-    finally:
-        system.processes.stop_all()
+    load.start()
+    when(lambda: load.answered() >= options.count * AT, deadline)
+    queued = broker.llen("celery")
+    if not outage.real:
+        broker.flushdb()  # a restart without persistence: the queue is gone
+    in_outage(outage, options.outage, log).join()
+    load.finished.wait(max(0.0, deadline - time.time()))
+    settled_s = wait_for_analyses(world, deadline)
+    settled_after_s = time.time() - log["ended"]
     attempts = load.attempts()
     during = [a for a in attempts if log["began"] <= a.at < log["ended"]]
     before = [a for a in attempts if a.at < log["began"]]
@@ -604,6 +600,7 @@ def main() -> None:
     results: dict[str, dict] = {}
     failed: list[str] = []
     created = False
+    system: System | None = None
     names = list(SCENARIOS) if options.scenario == "all" else [options.scenario]
     with terminated_as_interrupt():
         try:
@@ -626,18 +623,24 @@ def main() -> None:
                 f"{options.sweep_seconds:g} s; {options.clients} client threads",
                 flush=True,
             )
+            began = time.time()
+            system = start_system(workdir)
+            print(f"started in {time.time() - began:.1f} s", flush=True)
             for name in names:
                 print(f"\n== {name} ==", flush=True)
                 outage = outages.get(name, outages["postgres"])
-                figures = SCENARIOS[name](options, workdir, outage)
+                began = time.time()
+                figures = SCENARIOS[name](options, system, outage)
+                figures["scenario_s"] = round(time.time() - began, 1)
                 results[name] = figures
                 for key, value in figures.items():
                     print(f"  {key:<44} {value}")
                 for problem in problems(name, figures):
                     failed.append(f"{name}: {problem}")
                     print(f"  FAILED: {problem}")
-                broker.flushdb()
         finally:
+            if system is not None:
+                system.processes.stop_all()
             from django.db import connections
 
             connections.close_all()

@@ -53,7 +53,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kaiku.accounts.apps.AdminConfig",  # Django's admin behind the second step
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -23,7 +23,7 @@ from tests.accounts.twostep import (
     signed_in_with_second_step,
     wrong_code,
 )
-from tests.factories import make_api_key, make_member, make_organisation
+from tests.factories import PASSWORD, make_api_key, make_member, make_organisation, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -276,3 +276,32 @@ def test_an_operator_resets_an_only_owners_device_from_the_command_line() -> Non
     assert not TOTPDevice.objects.filter(user=owner).exists()
     entry = AuditEntry.objects.get(action="two_factor.reset", organisation=organisation)
     assert entry.user is None and entry.actor_label == "Kaiku"
+
+
+def test_staff_pass_the_second_step_before_any_admin_page() -> None:
+    staff = make_user()
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    client = english_client()
+    signed_in = client.post(
+        "/admin/login/?next=/admin/", {"username": staff.get_username(), "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302
+    index = client.get("/admin/", follow=True)
+    assert index.redirect_chain[-1][0].startswith(SETUP)  # no device yet: set one up
+    assert client.get("/admin/auth/user/").status_code == 302
+
+    device = make_device(staff)
+    passed = signed_in_with_second_step(staff, device)
+    assert passed.get("/admin/").status_code == 200
+    assert passed.get("/admin/auth/user/").status_code == 200
+
+
+def test_staff_without_the_requirement_use_the_admin_as_before(settings: Any) -> None:
+    settings.KAIKU_REQUIRE_2FA = False
+    staff = make_user()
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    client = english_client()
+    client.post("/admin/login/", {"username": staff.get_username(), "password": PASSWORD})
+    assert client.get("/admin/").status_code == 200

@@ -15,7 +15,7 @@ from django.core.cache import cache, caches
 from django.db import OperationalError
 from django.test import Client
 
-from kaiku.core.background import lost_work
+from kaiku.core.background import lost_work, queued_messages
 from kaiku.loop.alerts import has_rules
 from kaiku.people.models import PulseAnswer
 from kaiku.people.services import analyse_lost_pulse
@@ -32,7 +32,7 @@ from tests.factories import (
     owner_actor,
     submit,
 )
-from tests.worker import unreachable_broker  # noqa: F401 - a fixture
+from tests.worker import broker, unreachable_broker  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,23 @@ def test_the_sweep_resends_only_what_waited_since_its_previous_run() -> None:
     newer = _lost_answers(2)[3:]
     assert lost_work("test", waiting) == older  # the newer may still be on their way
     assert lost_work("test", waiting) == older + newer
+
+
+@pytest.mark.redis
+def test_nothing_is_resent_while_the_queue_holds_messages(broker: None) -> None:  # noqa: F811
+    """Work behind queued messages is waiting, not lost."""
+    from kaiku.celery import app
+    from kaiku.textanalysis.tasks import analyse_answers_task
+
+    older = _lost_answers(2)
+    waiting = Answer.objects.filter(analysis_state=AnalysisState.QUEUED)
+    lost_work("test", waiting)
+    analyse_answers_task.delay(older)  # no worker: it stays in Redis
+    assert queued_messages() == 1
+    assert lost_work("test", waiting) == []
+    app.control.purge()
+    assert queued_messages() == 0
+    assert lost_work("test", waiting) == older
 
 
 def test_lost_analyses_are_done_by_the_sweep(

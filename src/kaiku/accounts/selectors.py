@@ -22,10 +22,10 @@ def unconfirmed_device(user: User) -> TOTPDevice | None:
 
 
 def two_factor_required(user: User) -> bool:
-    """Whether the person must use two-step sign-in: an owner or admin of any
-    organisation, while settings.KAIKU_REQUIRE_2FA is on."""
+    """Whether the person must use two-step sign-in: staff (Django's admin) and owners
+    and admins of any organisation, while settings.KAIKU_REQUIRE_2FA is on."""
     return bool(settings.KAIKU_REQUIRE_2FA) and (
-        Membership.objects.filter(user=user, role__in=ROLES_REQUIRING_2FA).exists()
+        user.is_staff or Membership.objects.filter(user=user, role__in=ROLES_REQUIRING_2FA).exists()
     )
 
 

@@ -71,7 +71,8 @@ def queued_messages() -> int:
         return 0
     queue = app.conf.task_default_queue
     with app.connection_for_read() as connection:
+        channel: Any = connection.default_channel  # kombu's types lack queue_declare
         try:
-            return int(connection.default_channel.queue_declare(queue, passive=True).message_count)
+            return int(channel.queue_declare(queue, passive=True).message_count)
         except ChannelError:  # Redis drops an empty queue's key: nothing is waiting
             return 0

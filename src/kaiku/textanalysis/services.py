@@ -125,11 +125,11 @@ def analyse_lost() -> int:
 
 
 def _analyse_batch(answer_ids: list[int], waiting_only: bool) -> int:
-    answers = Answer.objects.filter(pk__in=answer_ids)
+    asked = Answer.objects.filter(pk__in=answer_ids)
     if waiting_only:
-        answers = answers.filter(analysis_state__in=PENDING)
+        asked = asked.filter(analysis_state__in=PENDING)
     answers = list(
-        answers.exclude(text="")
+        asked.exclude(text="")
         .select_related("response__organisation")
         .only(
             "pk",
