@@ -38,7 +38,7 @@ started by those commands instead, for example
 "pg_ctlcluster 15 main start"`.
 
 The database is created, migrated and dropped by the run (one that exists is kept);
-the Redis database must be empty and is flushed at the end. Every process
+the Redis database must be empty and is flushed after each scenario. Every process
 the run starts is stopped at the end, on errors and on Ctrl-C too. --json writes the
 figures; the exit status is 1 when a check failed. tests/test_failures.py runs a
 short form of all three in CI.
@@ -300,16 +300,17 @@ def submitted(world: World) -> Counter[str]:
 
 @dataclass
 class System:
-    """`kaiku serve`, celery beat and one `kaiku worker`, shared by the scenarios."""
+    """`kaiku serve`, celery beat and a `kaiku worker`, started for one scenario."""
 
     processes: Processes
     base_url: str
     kaiku: str
+    name: str
     workers: int = 0
 
     @property
     def worker(self) -> str:
-        return f"worker-{self.workers}"
+        return f"worker-{self.name}-{self.workers}"
 
     def start_worker(self) -> None:
         self.workers += 1
@@ -317,14 +318,22 @@ class System:
         wait_until(lambda: " ready." in self.processes.log(self.worker), self.worker)
 
 
-def start_system(workdir: Path) -> System:
-    processes = Processes(workdir, dict(os.environ))
+def start_system(workdir: Path, name: str, database_url: str, broker_url: str) -> System:
+    """Only the server a scenario takes away is reached through its proxy: a Python
+    proxy slows every query and message down."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker_url,
+        "KAIKU_CACHE_URL": broker_url,
+    }
+    processes = Processes(workdir, environment)
     kaiku = str(Path(sys.executable).with_name("kaiku"))
     port = free_port()
-    processes.start("serve", [kaiku, "serve", "--bind", f"127.0.0.1:{port}"])
+    processes.start(f"serve-{name}", [kaiku, "serve", "--bind", f"127.0.0.1:{port}"])
     beat = [sys.executable, "-m", "celery", "-A", "kaiku", "beat", "--loglevel", "INFO"]
-    processes.start("beat", [*beat, "--schedule", str(workdir / "beat-schedule")])
-    system = System(processes, f"http://127.0.0.1:{port}", kaiku)
+    processes.start(f"beat-{name}", [*beat, "--schedule", str(workdir / f"beat-{name}")])
+    system = System(processes, f"http://127.0.0.1:{port}", kaiku, name)
     system.start_worker()
     wait_until(lambda: answers(f"{system.base_url}/healthz"), "kaiku serve")
     return system
@@ -556,7 +565,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--outage", type=float, default=8.0, help="seconds a server is away")
     parser.add_argument("--sweep-seconds", type=float, default=5.0)
-    parser.add_argument("--timeout", type=float, default=900, help="seconds per scenario")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds per scenario")
     parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
     parser.add_argument("--broker-url", default=DEFAULT_BROKER_URL)
     parser.add_argument("--json", type=Path, help="write the figures here")
@@ -581,17 +590,22 @@ def main() -> None:
         "redis": Outage(redis_proxy, options.redis_stop, options.redis_start),
     }
     user = database.username or "postgres"
-    proxied_db = database._replace(netloc=f"{user}@127.0.0.1:{postgres.port}")
-    proxied_queue = queue._replace(netloc=f"127.0.0.1:{redis_proxy.port}")
+    direct_db, direct_queue = options.database_url, options.broker_url
+    proxied_db = database._replace(netloc=f"{user}@127.0.0.1:{postgres.port}").geturl()
+    proxied_queue = queue._replace(netloc=f"127.0.0.1:{redis_proxy.port}").geturl()
+    real = bool(options.postgres_stop), bool(options.redis_stop)
+    servers = {  # (database, broker) each scenario's processes use
+        "postgres": (direct_db if real[0] else proxied_db, direct_queue),
+        "worker": (direct_db, direct_queue),
+        "redis": (direct_db, direct_queue if real[1] else proxied_queue),
+    }
 
     from benchmarks.submission_env import submission_env
 
     workdir = Path(tempfile.mkdtemp(prefix="kaiku-failures-"))
     os.environ.update(
         {
-            **submission_env(workdir, proxied_db.geturl()),
-            "CELERY_BROKER_URL": proxied_queue.geturl(),
-            "KAIKU_CACHE_URL": proxied_queue.geturl(),
+            **submission_env(workdir, options.database_url),
             "KAIKU_SWEEP_SECONDS": str(options.sweep_seconds),
             "KAIKU_RETRY_AFTER_SECONDS": "1",
             "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
@@ -605,8 +619,6 @@ def main() -> None:
     with terminated_as_interrupt():
         try:
             created = create_database(options.database_url)
-            # The benchmark's own reads go to the server directly, never through a proxy.
-            os.environ["DATABASE_URL"] = options.database_url
             import django
 
             django.setup()
@@ -615,23 +627,25 @@ def main() -> None:
 
             call_command("migrate", verbosity=0)
             count_analyses_per_answer()
-            os.environ["DATABASE_URL"] = proxied_db.geturl()  # for the processes started
             print(describe())
-            how = "proxy cut" if not options.postgres_stop else "stop/start commands"
+            how = "stop/start commands" if any(real) else "proxy cut"
             print(
                 f"each server away {options.outage:g} s ({how}); sweeps every "
                 f"{options.sweep_seconds:g} s; {options.clients} client threads",
                 flush=True,
             )
-            began = time.time()
-            system = start_system(workdir)
-            print(f"started in {time.time() - began:.1f} s", flush=True)
             for name in names:
                 print(f"\n== {name} ==", flush=True)
-                outage = outages.get(name, outages["postgres"])
                 began = time.time()
+                system = start_system(workdir, name, *servers[name])
+                print(f"  (started in {time.time() - began:.1f} s)", flush=True)
+                began = time.time()
+                outage = outages.get(name, outages["postgres"])
                 figures = SCENARIOS[name](options, system, outage)
                 figures["scenario_s"] = round(time.time() - began, 1)
+                system.processes.stop_all()
+                system = None
+                broker.flushdb()
                 results[name] = figures
                 for key, value in figures.items():
                     print(f"  {key:<44} {value}")

@@ -151,6 +151,28 @@ def test_self_harm_opens_an_urgent_sensitive_case_for_a_trained_handler_without_
     assert shown.status_code == 200 and "MIELI" in shown.content.decode()
 
 
+def test_without_rules_only_a_comment_of_self_harm_is_checked(
+    django_capture_on_commit_callbacks: Any, monkeypatch: Any
+):
+    world = _world()
+    world["rule"].delete()
+    alerts.forget_rules(world["organisation"].pk)
+    checked: list[list[int]] = []
+    monkeypatch.setattr(
+        alerts, "check_responses", lambda response_ids: checked.append(list(response_ids)) or []
+    )
+    _submit(
+        world, django_capture_on_commit_callbacks, {"nps": 4, "what_happened": "Jono oli pitkä."}
+    )
+    assert checked == []  # nothing a check could find: no task, no work
+    urgent = _submit(
+        world,
+        django_capture_on_commit_callbacks,
+        {"nps": 5, "what_happened": "En jaksa elää enää, kun mikään ei etene."},
+    )
+    assert checked == [[urgent.pk]]
+
+
 def test_reaching_out_needs_consent_and_a_customer_call_is_only_recorded(
     django_capture_on_commit_callbacks: Any,
 ):

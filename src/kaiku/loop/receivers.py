@@ -14,8 +14,12 @@ from kaiku.textanalysis.signals import answers_analysed
 def analysed(sender: Any, analyses: list, **kwargs: Any) -> None:
     from kaiku.loop.tasks import check_responses_task
 
-    ids = sorted({a.response_id for a in analyses})
-    send_after_commit(check_responses_task, ids)
+    # Without rules only a comment telling of self-harm opens a case: an organisation
+    # with no rules is spared a check of every other response.
+    rules = {org: has_rules(org) for org in {a.organisation_id for a in analyses}}
+    ids = sorted({a.response_id for a in analyses if a.urgent or rules[a.organisation_id]})
+    if ids:
+        send_after_commit(check_responses_task, ids)
 
 
 def submitted(
