@@ -65,9 +65,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 from benchmarks.harness import (
     Processes,
     answers,
+    clean_up,
     create_database,
-    drop_database,
     free_port,
+    services_for,
     terminated_as_interrupt,
     wait_until,
 )
@@ -574,14 +575,7 @@ def main() -> None:
         parser.add_argument(f"--{server}-stop", default="", help="command that stops it")
         parser.add_argument(f"--{server}-start", default="", help="command that starts it")
     options = parser.parse_args()
-    if not options.database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("This benchmark needs PostgreSQL (--database-url postgres://…).")
-
-    import redis
-
-    broker = redis.Redis.from_url(options.broker_url)
-    if broker.dbsize():
-        sys.exit(f"{options.broker_url} is not empty; give an empty Redis database.")
+    broker = services_for(options.database_url, options.broker_url)
     database, queue = urlparse(options.database_url), urlparse(options.broker_url)
     postgres = Proxy(database.hostname or "127.0.0.1", database.port or 5432)
     redis_proxy = Proxy(queue.hostname or "127.0.0.1", queue.port or 6379)
@@ -655,18 +649,7 @@ def main() -> None:
         finally:
             if system is not None:
                 system.processes.stop_all()
-            from django.db import connections
-
-            connections.close_all()
-            broker.flushdb()
-            if created:
-                drop_database(options.database_url)
-            if options.keep_logs:
-                print(f"logs: {workdir}")
-            else:
-                import shutil
-
-                shutil.rmtree(workdir, ignore_errors=True)
+            clean_up(broker, options.database_url, created, workdir, options.keep_logs)
     if options.json:
         options.json.write_text(json.dumps({"results": results, "failed": failed}, indent=2))
     if failed:

@@ -146,3 +146,35 @@ def terminated_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def clean_up(broker: Any, database_url: str, created: bool, workdir: Path, keep_logs: bool) -> None:
+    """What a run leaves: its connections closed, its Redis database empty, the
+    database it created dropped, and its logs kept only when asked (printing where)."""
+    import shutil
+
+    from django.db import connections
+
+    connections.close_all()
+    broker.flushdb()
+    if created:
+        drop_database(database_url)
+    if keep_logs:
+        print(f"logs: {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def services_for(database_url: str, broker_url: str) -> Any:
+    """The run's Redis database (a client), after checking that the database is
+    PostgreSQL and the Redis database is empty; exits with the reason otherwise."""
+    import sys
+
+    import redis
+
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        sys.exit("This benchmark needs PostgreSQL (--database-url postgres://…).")
+    broker = redis.Redis.from_url(broker_url)
+    if broker.dbsize():
+        sys.exit(f"{broker_url} is not empty; give an empty Redis database.")
+    return broker

@@ -64,9 +64,10 @@ from benchmarks.harness import (
     ROOT,
     Processes,
     answers,
+    clean_up,
     create_database,
-    drop_database,
     free_port,
+    services_for,
     terminated_as_interrupt,
     wait_until,
 )
@@ -684,14 +685,7 @@ def main() -> None:
         "--keep-logs", action="store_true", help="keep the processes' logs and print where"
     )
     options = parser.parse_args()
-    if not options.database_url.startswith(("postgres://", "postgresql://")):
-        sys.exit("This benchmark needs PostgreSQL (--database-url postgres://…).")
-
-    import redis
-
-    broker = redis.Redis.from_url(options.broker_url)
-    if broker.dbsize():
-        sys.exit(f"{options.broker_url} is not empty; give an empty Redis database.")
+    broker = services_for(options.database_url, options.broker_url)
 
     from benchmarks.submission_env import submission_env
 
@@ -733,18 +727,7 @@ def main() -> None:
                 report(outcome)
                 broker.flushdb()
         finally:
-            from django.db import connections
-
-            connections.close_all()
-            broker.flushdb()
-            if created:
-                drop_database(options.database_url)
-            if options.keep_logs:
-                print(f"logs: {workdir}")
-            else:
-                import shutil
-
-                shutil.rmtree(workdir, ignore_errors=True)
+            clean_up(broker, options.database_url, created, workdir, options.keep_logs)
 
 
 if __name__ == "__main__":
