@@ -47,6 +47,7 @@ def analyse_pulse(*, response_ids: list[int]) -> int:
         waiting = set(
             PulseAnswer.objects.select_for_update()
             .filter(pk__in=[a.pk for a in answers], analysed=False)
+            .order_by("pk")  # one order for every task: no deadlock between two
             .values_list("pk", flat=True)
         )
         answers = [a for a in answers if a.pk in waiting]

@@ -200,6 +200,7 @@ def _claim(
     waiting = set(
         Answer.objects.select_for_update()
         .filter(pk__in=[row.answer_id for row in rows], analysis_state__in=PENDING)
+        .order_by("pk")  # one order for every task: no deadlock between two
         .values_list("pk", flat=True)
     )
     return (
