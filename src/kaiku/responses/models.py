@@ -192,6 +192,15 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="answer_unique_question")
         ]
+        indexes = [
+            # The few answers waiting for analysis, found without reading all the
+            # others: the sweep for lost analyses looks every minute.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(analysis_state="queued"),
+                name="answer_waiting_analysis",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.question.key}"
