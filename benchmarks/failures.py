@@ -40,7 +40,7 @@ started by those commands instead, for example
 The database is created, migrated and dropped by the run (one that exists is kept);
 the Redis database must be empty and is flushed after each scenario. Every process
 the run starts is stopped at the end, on errors and on Ctrl-C too. --json writes the
-figures; the exit status is 1 when a check failed. tests/test_failures.py runs a
+figures; the exit status is 1 when a check failed. tests/core/test_failure_scripts.py runs a
 short form of all three in CI.
 """
 
